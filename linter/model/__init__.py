@@ -1,0 +1,1 @@
+"""The data dlint reasons about: spans, parsed files and findings. Imports nothing else of dlint."""

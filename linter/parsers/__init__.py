@@ -1,0 +1,1 @@
+"""Text to model. Parsers import only ``linter.model``."""
