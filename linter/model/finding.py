@@ -25,3 +25,11 @@ class Finding:
 
     def sort_key(self) -> tuple:
         return (self.span.path, self.span.line, self.span.column, self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What a check yields: where, and the values its rule's message is filled with."""
+
+    span: Span
+    context: dict

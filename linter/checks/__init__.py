@@ -1,0 +1,49 @@
+"""Rule logic: parameterized templates, one module each, imported only when a rule uses them.
+
+A template is either a function over one unit, or a class with per-stage hooks when it must
+remember what came before (hadolint's fold with state). Both yield :class:`Hit` objects.
+
+Function templates::
+
+    @template("apt-flags", unit="instruction", params={...})
+    def check(instruction, stage, params): yield Hit(...)
+
+Stateful templates (a fresh instance per file)::
+
+    @template("layer-order", unit="stage", params={...})
+    class LayerOrder:
+        def __init__(self, params): ...
+        def begin_stage(self, stage, dockerfile): ...
+        def instruction(self, instruction, stage): ...
+        def end_stage(self, stage, dockerfile): ...
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+UNITS = ("instruction", "stage", "dockerfile")
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    unit: str
+    params: dict
+    implementation: Any
+
+
+TEMPLATES: dict[str, Template] = {}
+
+
+def template(name: str, unit: str, params: dict | None = None) -> Callable[[Any], Any]:
+    """Register the decorated function or class as template ``name``; ``params`` is a JSON Schema."""
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}")
+
+    def register(implementation: Any) -> Any:
+        TEMPLATES[name] = Template(name, unit, params or {"type": "object", "additionalProperties": False},
+                                   implementation)
+        return implementation
+
+    return register

@@ -1,0 +1,205 @@
+"""The command line: ``dlint check``, ``dlint explain``, ``dlint rules``. The only module that
+knows about argv, standard streams and exit codes.
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 usage or
+configuration error; 3 internal error.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from linter import __version__
+from linter.config import (
+    ConfigError, Settings, find_config, ignored_for_path, load_settings, select_rules, severity_overrides,
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+ISSUES_URL = "https://github.com/dlint-dev/dlint/issues"
+
+
+def _csv(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+    parser = argparse.ArgumentParser(
+        prog="dlint", parents=[common],
+        description="Lint Dockerfiles (and, soon, Compose files and Kubernetes manifests) without building anything.",
+    )
+    parser.add_argument("--version", action="version", version=f"dlint {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", parents=[common], help="check files and report findings")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                       help="files or directories (default: .); '-' reads standard input")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--fail-on", choices=["error", "warning", "info", "never"],
+                       help="lowest severity that makes the exit code 1 (default: warning, or the config's)")
+    check.add_argument("--select", type=_csv, help="comma-separated rules to run instead of the defaults")
+    check.add_argument("--ignore", type=_csv, default=[], help="comma-separated rules not to run")
+    check.add_argument("--type", choices=["dockerfile"], default="dockerfile",
+                       help="what standard input holds (default: dockerfile)")
+
+    explain = commands.add_parser("explain", parents=[common], help="show what a rule checks, why, and the fix")
+    explain.add_argument("rule", help="a rule code (DF101) or name (cache-busting-copy)")
+    explain.add_argument("--format", choices=["text", "json"], default="text")
+
+    rules = commands.add_parser("rules", parents=[common], help="list every rule")
+    rules.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    return parser
+
+
+def _color(stream) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return run_check(args)
+        if args.command == "explain":
+            return run_explain(args)
+        return run_rules(args)
+    except ConfigError as error:
+        print(f"dlint: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        if args.debug:
+            raise
+        error = sys.exc_info()[1]
+        print(f"dlint: internal error ({type(error).__name__}: {error}); please report it at {ISSUES_URL} "
+              f"(run again with --debug for the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _catalog():
+    from linter.engine.catalog import load_catalog
+
+    return load_catalog()
+
+
+class _Checker:
+    """One :class:`Linter` per configuration file, created on first use."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.catalog = _catalog()
+        self._by_config: dict[str | None, tuple] = {}
+
+    def for_path(self, path: str):
+        start = Path(path if path != "-" else ".").absolute()
+        config = find_config(start)
+        key = str(config) if config else None
+        if key not in self._by_config:
+            from linter.engine.runner import Linter
+
+            settings = load_settings(config) if config else Settings()
+            rules = select_rules(self.catalog, settings, self.args.select, self.args.ignore)
+            linter = Linter(rules, self.catalog, severity_overrides(self.catalog, settings))
+            self._by_config[key] = (linter, settings)
+        return self._by_config[key]
+
+
+def _read(path: str, max_bytes: int) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read(max_bytes + 1)
+    if not os.path.isfile(path):
+        raise OSError("not a regular file" if os.path.exists(path) else "no such file")
+    with open(path, "rb") as handle:
+        return handle.read(max_bytes + 1)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from linter.discover import Target, discover
+    from linter.engine.runner import MAX_BYTES
+    from linter.model.finding import severity_rank
+
+    missing = [path for path in args.paths if path != "-" and not os.path.lexists(path)]
+    if missing:
+        raise ConfigError(f"{missing[0]}: no such file or directory")
+    checker = _Checker(args)
+    targets = [Target("-", args.type)] if args.paths == ["-"] else list(discover(args.paths))
+    results, failing = [], False
+    for target in targets:
+        linter, settings = checker.for_path(target.path)
+        try:
+            data = _read(target.path, MAX_BYTES)
+        except OSError as error:
+            result = linter.unreadable(target.path, error.strerror or str(error))
+        else:
+            ignored = ignored_for_path(target.path, checker.catalog, settings) if target.path != "-" else set()
+            result = linter.lint_bytes(data, target.path, ignored)
+        threshold = severity_rank(args.fail_on or settings.fail_on)
+        failing = failing or any(severity_rank(f.severity) >= threshold for f in result.findings)
+        results.append(result)
+    _report(args, results, len(targets))
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _report(args: argparse.Namespace, results: list, files: int) -> None:
+    if args.format == "json":
+        from linter.report import json as json_report
+
+        findings = [finding for result in results for finding in result.findings]
+        sys.stdout.write(json_report.render(findings, files, __version__))
+        return
+    from linter.report import text
+
+    pairs = [(result.findings, result.lines) for result in results]
+    if _color(sys.stdout):
+        text.render_rich(pairs, files, sys.stdout)
+    else:
+        text.render_plain(pairs, files, sys.stdout)
+
+
+def _find_rule(catalog, wanted: str):
+    for rule in catalog:
+        if wanted.upper() == rule.code or wanted.lower() == rule.name:
+            return rule
+    import difflib
+
+    names = [rule.name for rule in catalog] + [rule.code for rule in catalog]
+    close = difflib.get_close_matches(wanted, names, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else "; `dlint rules` lists them"
+    raise ConfigError(f"unknown rule {wanted!r}{hint}")
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    from linter import explain
+
+    rule = _find_rule(_catalog(), args.rule)
+    if args.format == "json":
+        import json
+
+        sys.stdout.write(json.dumps(explain.rule_data(rule), indent=2) + "\n")
+    elif _color(sys.stdout):
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(explain.render_markdown(rule)))
+    else:
+        sys.stdout.write(explain.render_markdown(rule))
+    return EXIT_OK
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    from linter.report import rules as rules_report
+
+    catalog = _catalog()
+    render = {"text": rules_report.render_text, "markdown": rules_report.render_markdown,
+              "json": rules_report.render_json}[args.format]
+    sys.stdout.write(render(catalog))
+    return EXIT_OK

@@ -1,0 +1,51 @@
+"""Which files to check: paths given explicitly, and Dockerfiles found by name in directories."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+# Vendored or generated trees: walking them finds other people's Dockerfiles, slowly.
+SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str
+    kind: str
+
+
+def dockerfile_kind(name: str) -> bool:
+    """``Dockerfile``, ``Dockerfile.*``, ``*.dockerfile``, ``Containerfile`` and ``Containerfile.*``."""
+    lowered = name.lower()
+    for stem in ("dockerfile", "containerfile"):
+        if lowered == stem or lowered.startswith(stem + ".") or lowered.endswith("." + stem):
+            return True
+    return False
+
+
+def discover(paths: Sequence[str]) -> Iterator[Target]:
+    """Files to check, in a stable order. Explicit files are checked whatever their name;
+    a path that does not exist is still yielded, so it is reported as unreadable."""
+    seen: set[str] = set()
+    for given in paths:
+        if os.path.isdir(given):
+            found = _walk(given)
+        else:
+            found = [Target(given, "dockerfile")]
+        for target in found:
+            key = os.path.normpath(target.path)
+            if key not in seen:
+                seen.add(key)
+                yield target
+
+
+def _walk(root: str) -> list[Target]:
+    targets = []
+    for directory, subdirectories, files in os.walk(root, onerror=None, followlinks=False):
+        subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRECTORIES)
+        for name in sorted(files):
+            if dockerfile_kind(name):
+                targets.append(Target(str(Path(directory) / name), "dockerfile"))
+    return targets

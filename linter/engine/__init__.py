@@ -1,0 +1,1 @@
+"""Loads the rule catalogue and runs checks over parsed files."""

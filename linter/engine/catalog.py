@@ -1,0 +1,86 @@
+"""The rule catalogue: ``rules/**/*.yaml``, compiled to ``rules/catalog.json`` for fast start.
+
+A Dockerfile-only run must not pay for importing a YAML parser, so the catalogue is read
+from ``catalog.json`` whenever its recorded digest matches the rule files on disk; otherwise
+(a rule was edited and not recompiled) the YAML files are read directly. The catalogue
+test fails while the compiled file is stale, and rewrites it with ``DLINT_UPDATE=1``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from linter.model.rule import Example, Rule
+from linter.resources import data_dir
+
+COMPILED = "catalog.json"
+
+
+def rule_files(root: Path) -> list[Path]:
+    return sorted(root.glob("**/*.yaml"))
+
+
+def source_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in rule_files(root):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def read_rule_sources(root: Path) -> list[dict]:
+    """Every rule file as plain data (imports PyYAML)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    documents = []
+    for path in rule_files(root):
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        document["_file"] = path.relative_to(root).as_posix()
+        documents.append(document)
+    return documents
+
+
+def compile_catalog(root: Path) -> dict:
+    return {"digest": source_digest(root), "rules": read_rule_sources(root)}
+
+
+def _examples(items: list[dict] | None) -> tuple[Example, ...]:
+    return tuple(
+        Example(item["code"], tuple(item.get("findings", ())), item.get("config", {}), item.get("path", "Dockerfile"))
+        for item in items or ()
+    )
+
+
+def rule_from_data(data: dict) -> Rule:
+    check = data.get("check") or {}
+    targets = data["target"]
+    examples = data.get("examples") or {}
+    return Rule(
+        code=data["code"], name=data["name"], title=data["title"],
+        targets=tuple(targets if isinstance(targets, list) else [targets]),
+        severity=data["severity"], enabled_by_default=data.get("enabled_by_default", True),
+        tags=tuple(data.get("tags", ())), template=check.get("template"), params=check.get("params", {}),
+        message=data["message"], docs=data.get("docs", {}), equivalents=data.get("equivalents", {}),
+        fix=data.get("fix"), bad=_examples(examples.get("bad")), good=_examples(examples.get("good")),
+    )
+
+
+def load_catalog(root: Path | None = None) -> list[Rule]:
+    """All rules, in code order."""
+    root = root or data_dir("rules")
+    compiled = root / COMPILED
+    documents = None
+    if compiled.is_file():
+        data = json.loads(compiled.read_text(encoding="utf-8"))
+        if data.get("digest") == source_digest(root):
+            documents = data["rules"]
+    if documents is None:
+        documents = read_rule_sources(root)
+    return sorted((rule_from_data(document) for document in documents), key=lambda rule: rule.code)
+
+
+def write_compiled(root: Path) -> None:
+    (root / COMPILED).write_text(json.dumps(compile_catalog(root), indent=1, sort_keys=True) + "\n", encoding="utf-8")

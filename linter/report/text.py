@@ -1,0 +1,68 @@
+"""Text output: ``path:line:col: CODE [severity] name: message``, with code frames on a terminal."""
+from __future__ import annotations
+
+from typing import Sequence, TextIO
+
+from linter.model.finding import SEVERITIES, Finding
+
+
+def summary(findings: Sequence[Finding], files: int) -> str:
+    if not findings:
+        return f"No findings in {files} file{'s' if files != 1 else ''}."
+    counts = [f"{n} {s}{'s' if n != 1 else ''}" for s in SEVERITIES
+              if (n := sum(1 for f in findings if f.severity == s))]
+    return f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} ({', '.join(counts)}) in {files} " \
+           f"file{'s' if files != 1 else ''}."
+
+
+def headline(finding: Finding) -> str:
+    span = finding.span
+    return f"{span.path}:{span.line}:{span.column}: {finding.code} [{finding.severity}] {finding.name}: " \
+           f"{finding.message}"
+
+
+def render_plain(results: Sequence[tuple[Sequence[Finding], list[str]]], files: int, out: TextIO) -> None:
+    findings = [finding for file_findings, _ in results for finding in file_findings]
+    for finding in findings:
+        out.write(headline(finding) + "\n")
+    out.write(summary(findings, files) + "\n")
+
+
+_STYLES = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
+
+
+def render_rich(results: Sequence[tuple[Sequence[Finding], list[str]]], files: int, out: TextIO) -> None:
+    """Coloured headlines with the source lines of each span and a caret underline."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(file=out, highlight=False)
+    findings = []
+    for file_findings, lines in results:
+        for finding in file_findings:
+            findings.append(finding)
+            span = finding.span
+            console.print(
+                f"[bold]{escape(span.path)}:{span.line}:{span.column}:[/] [{_STYLES[finding.severity]}]"
+                f"{finding.code}[/] [dim]\\[{finding.severity}] {finding.name}:[/] {escape(finding.message)}"
+            )
+            for text in frame(span, lines):
+                console.print(escape(text), style="dim" if not text.lstrip(" |0123456789").startswith("^") else "red")
+    console.print(summary(findings, files), style="bold")
+
+
+def frame(span, lines: list[str], context: int = 0, limit: int = 6) -> list[str]:
+    """Source lines of ``span`` (at most ``limit``) with ``^`` under the spanned characters."""
+    if not lines or span.line > len(lines):
+        return []
+    last = min(span.end_line, len(lines), span.line + limit - 1)
+    width = len(str(last))
+    rendered = []
+    for number in range(max(1, span.line - context), last + 1):
+        text = lines[number - 1].expandtabs(1)
+        rendered.append(f" {number:>{width}} | {text}")
+        start = span.column if number == span.line else len(text) - len(text.lstrip()) + 1
+        end = span.end_column if number == span.end_line else len(text) + 1
+        if end > start:
+            rendered.append(f" {'':>{width}} | {' ' * (start - 1)}{'^' * (end - start)}")
+    return rendered

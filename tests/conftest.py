@@ -1,0 +1,25 @@
+"""Shared fixtures: the catalogue, and a helper that lints Dockerfile text with chosen rules."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from linter.engine.catalog import load_catalog
+from linter.engine.runner import Linter
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    return load_catalog(ROOT / "rules")
+
+
+def lint_with(catalog, text: str, *selectors: str, params: dict | None = None, path: str = "Dockerfile"):
+    """Findings of the rules named by ``selectors`` (all when none) on Dockerfile ``text``."""
+    rules = [rule for rule in catalog if not selectors or any(rule.matches(s) for s in selectors)]
+    if params:
+        rules = [dataclasses.replace(rule, params={**rule.params, **params}) for rule in rules]
+    return Linter(rules, catalog).lint_text(text, path).findings
