@@ -1,7 +1,6 @@
 """Shared fixtures: the catalogue, and a helper that lints Dockerfile text with chosen rules."""
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -21,5 +20,5 @@ def lint_with(catalog, text: str, *selectors: str, params: dict | None = None, p
     """Findings of the rules named by ``selectors`` (all when none) on Dockerfile ``text``."""
     rules = [rule for rule in catalog if not selectors or any(rule.matches(s) for s in selectors)]
     if params:
-        rules = [dataclasses.replace(rule, params={**rule.params, **params}) for rule in rules]
+        rules = [rule._replace(params={**rule.params, **params}) for rule in rules]
     return Linter(rules, catalog).lint_text(text, path).findings

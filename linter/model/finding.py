@@ -1,9 +1,7 @@
 """What a check reports, once the engine has attached its rule."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from linter.model.span import Span
+from collections import namedtuple
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -15,21 +13,16 @@ def severity_rank(severity: str) -> int:
     return len(SEVERITIES) - SEVERITIES.index(severity)
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    code: str
-    name: str
-    severity: str
-    message: str
-    span: Span
+class Finding(namedtuple("Finding", "code name severity message span")):
+    """A rule's code, name and effective severity, the rendered message, and the :class:`Span`."""
+
+    __slots__ = ()
 
     def sort_key(self) -> tuple:
         return (self.span.path, self.span.line, self.span.column, self.code)
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """What a check yields: where, and the values its rule's message is filled with."""
+class Hit(namedtuple("Hit", "span context")):
+    """What a check yields: where (a :class:`Span`), and the values its rule's message is filled with."""
 
-    span: Span
-    context: dict
+    __slots__ = ()

@@ -1,34 +1,20 @@
 """A rule as the catalogue holds it: the data of one ``rules/<target>/<name>.yaml`` file."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import namedtuple
 
 
-@dataclass(frozen=True)
-class Example:
-    code: str
-    findings: tuple[str, ...] = ()
-    config: dict = field(default_factory=dict)
-    path: str = "Dockerfile"
+class Example(namedtuple("Example", "code findings config path", defaults=((), {}, "Dockerfile"))):
+    """One documented example: source text, expected ``line:col`` findings, params overrides."""
+
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    title: str
-    targets: tuple[str, ...]
-    severity: str
-    enabled_by_default: bool
-    tags: tuple[str, ...]
-    template: str | None
-    params: dict
-    message: str
-    docs: dict
-    equivalents: dict = field(default_factory=dict)
-    fix: str | None = None
-    bad: tuple[Example, ...] = ()
-    good: tuple[Example, ...] = ()
+class Rule(namedtuple("Rule", "code name title targets severity enabled_by_default tags template params message "
+                              "docs equivalents fix bad good", defaults=({}, None, (), ()))):
+    """Metadata, the template and params that implement it, docs and examples."""
+
+    __slots__ = ()
 
     def matches(self, selector: str) -> bool:
         """True for this rule's code, its name, a code prefix (``DF``, ``DF1``) or ``ALL``."""

@@ -1,21 +1,18 @@
 """Source positions."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(namedtuple("Span", "path line column end_line end_column")):
     """A region of one file: 1-based lines and columns; ``end_column`` is exclusive.
 
     Columns count characters (code points), not bytes, so they match what an editor shows.
+    Model records are named tuples rather than dataclasses because a pre-commit hook pays
+    for every millisecond of start-up, and creating dataclasses costs milliseconds each.
     """
 
-    path: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+    __slots__ = ()
 
     def cover(self, other: Span) -> Span:
         """The smallest span holding both ``self`` and ``other`` (same file)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from linter.model.dockerfile import (
     Comment, Dockerfile, Flag, Heredoc, ImageRef, Instruction, ParseProblem, ShellCommand, Stage, Word,
@@ -29,6 +29,8 @@ _DIRECTIVE = re.compile(r"#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(.*?)\s*$")
 _KEYWORD = re.compile(r"\S+")
 _FLAG = re.compile(r"--([A-Za-z][A-Za-z0-9-]*)(?:=(\S*))?")
 _DIGEST = re.compile(r"@([A-Za-z0-9_+.-]+:[A-Fa-f0-9]+)$")
+_HEREDOC_MARKER = re.compile(r"\d*<<(?:-|(?!-))[^\s<]")  # Docker: the word must follow ``<<``/``<<-`` directly
+_JSON_KEYWORDS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "VOLUME", "HEALTHCHECK", "COPY", "ADD"})
 
 
 class SourceMap:
@@ -85,8 +87,9 @@ class _Scope:
             self._refresh()
 
     def set_env(self, name: str, value: str | None) -> None:
-        if value is None:
+        if value is None:  # unknown: it still hides an ARG of the same name
             self.env.pop(name, None)
+            self.args.pop(name, None)
         else:
             self.env[name] = value
         self._refresh()
@@ -187,6 +190,8 @@ class _Parser:
             if not continued:
                 break
         logical = "".join(parts)
+        if not logical.strip():  # only escape characters and blanks: nothing to build
+            return index
         source.add(offset, last + 1, len(self.lines[last]) + 1)
         instruction, index = self._build(logical, source, index, first, last)
         self._place(instruction)
@@ -218,9 +223,9 @@ class _Parser:
         words, json_form, tokens = self._words(keyword, arguments, rest_start, source, variables)
         heredocs: list[Heredoc] = []
         if keyword in _HEREDOC_KEYWORDS:
-            markers = [token for token in tokens if token.kind == "heredoc"]
+            markers = [token for token in tokens if token.kind == "heredoc" and _HEREDOC_MARKER.match(token.raw)]
             next_index = self._heredoc_bodies(markers, next_index, heredocs, source)
-        end_line = max(next_index if heredocs or trigger else last + 1, last + 1)
+        end_line = max(next_index if heredocs or (trigger and trigger.heredocs) else last + 1, last + 1)
         span = Span(self.path, keyword_span.line, keyword_span.column, end_line, len(self.lines[end_line - 1]) + 1)
         instruction = Instruction(
             keyword=keyword, span=span, keyword_span=keyword_span, flags=tuple(flags), arguments=arguments,
@@ -242,11 +247,11 @@ class _Parser:
 
     def _words(self, keyword: str, arguments: str, start: int, source: SourceMap, variables: Mapping[str, str],
                ) -> tuple[tuple[Word, ...], bool, list[Token]]:
-        if arguments.startswith("[") and keyword in {"RUN", "CMD", "ENTRYPOINT", "SHELL", "VOLUME", "HEALTHCHECK"}:
+        if arguments.startswith("[") and keyword in _JSON_KEYWORDS:
             items = _json_array(arguments)
             if items is not None:
                 return tuple(Word(text, source.span(start + a, start + b), text) for text, a, b in items), True, []
-        tokens = tokenize(arguments, variables, shell=keyword == "RUN")
+        tokens = tokenize(arguments, variables, shell=keyword == "RUN", escape=self.escape)
         words = tuple(
             Word(token.text if token.kind == "word" else token.raw, source.span(start + token.start, start + token.end),
                  token.value if token.kind == "word" else token.raw)
@@ -274,14 +279,15 @@ class _Parser:
             if index >= len(self.lines):
                 self._problem(f"heredoc {delimiter!r} is not closed", body_start - 1, 1,
                               len(self.lines[body_start - 1]) + 1)
-                closing = len(self.lines)
+                closing = len(self.lines)  # no delimiter line: the body runs to the end of the file
             else:
                 closing = index + 1
                 index += 1
-            last_body = closing - 1 if body else closing
-            body_span = Span(self.path, body_start + 1, 1, max(last_body, body_start + 1),
+            first_body = min(body_start + 1, closing)
+            last_body = body_start + len(body)
+            body_span = Span(self.path, first_body, 1, last_body if body else first_body,
                              len(self.lines[last_body - 1]) + 1 if body else 1)
-            span = Span(self.path, body_start + 1, 1, closing, len(self.lines[closing - 1]) + 1)
+            span = Span(self.path, first_body, 1, closing, len(self.lines[closing - 1]) + 1)
             heredocs.append(Heredoc(delimiter, marker.heredoc_strip, marker.heredoc_quoted,
                                     "\n".join(body) + ("\n" if body else ""), span, body_span, marker_span))
         return index
@@ -411,7 +417,7 @@ def _json_array(text: str) -> list[tuple[str, int, int]] | None:
     """Items of a JSON array of strings with their offsets, or None when it is not one."""
     try:
         values = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         return None

@@ -7,8 +7,8 @@ are indexes into the text given; callers map them back to file positions.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Mapping
+from collections import namedtuple
+from collections.abc import Mapping
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CONTROL = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")", "\n")
@@ -17,24 +17,25 @@ _HEREDOC = re.compile(r"\d*<<(-?)(?!<)")
 _WORD_END = frozenset(" \t\r\n;&|()<>")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """``kind`` is ``word``, ``op`` (a control operator) or ``heredoc`` (``<<EOF``)."""
+class Token(namedtuple("Token", "kind text start end value raw heredoc_strip heredoc_quoted",
+                       defaults=(None, "", False, False))):
+    """``kind`` is ``word``, ``op`` (a control operator) or ``heredoc`` (``<<EOF``).
 
-    kind: str
-    text: str
-    start: int
-    end: int
-    value: str | None = None
-    raw: str = ""
-    heredoc_strip: bool = False
-    heredoc_quoted: bool = False
+    ``text`` is the word with quotes removed, ``value`` the same with variables substituted
+    (``None`` when one is unknown), ``raw`` the source slice; offsets index the text given.
+    """
+
+    __slots__ = ()
 
 
-def expand(text: str, variables: Mapping[str, str]) -> str | None:
+_MAX_NESTING = 32
+
+
+def expand(text: str, variables: Mapping[str, str], _depth: int = 0) -> str | None:
     """Substitute ``$VAR``, ``${VAR}``, ``${VAR:-x}``, ``${VAR:+x}`` and friends in a word.
 
-    Returns ``None`` when a variable without a known value decides the result.
+    Returns ``None`` when a variable without a known value decides the result (and for
+    ``${…}`` nested deeper than any real file does, so hostile input cannot exhaust the stack).
     """
     out: list[str] = []
     i, n = 0, len(text)
@@ -44,7 +45,7 @@ def expand(text: str, variables: Mapping[str, str]) -> str | None:
             out.append("$")
             i += 2
         elif ch == "$":
-            i, value = _variable(text, i, variables)
+            i, value = _variable(text, i, variables, _depth)
             if value is None:
                 return None
             out.append(value)
@@ -79,13 +80,15 @@ def _matching_close(text: str, i: int, open_ch: str, close_ch: str) -> int:
     return n
 
 
-def _variable(text: str, i: int, variables: Mapping[str, str]) -> tuple[int, str | None]:
+def _variable(text: str, i: int, variables: Mapping[str, str], depth: int = 0) -> tuple[int, str | None]:
     """Read the expansion starting at ``text[i] == '$'``; return (end, value or None)."""
     n = len(text)
     nxt = text[i + 1] if i + 1 < n else ""
     if nxt == "{":
         end = _matching_close(text, i + 1, "{", "}")
-        return end, _braced(text[i + 2 : end - 1], variables)
+        if text[end - 1] != "}" or depth >= _MAX_NESTING:  # unclosed: no value
+            return end, None
+        return end, _braced(text[i + 2 : end - 1], variables, depth)
     if nxt == "(":
         return _matching_close(text, i + 1, "(", ")"), None
     match = _NAME.match(text, i + 1)
@@ -96,7 +99,7 @@ def _variable(text: str, i: int, variables: Mapping[str, str]) -> tuple[int, str
     return i + 1, "$"
 
 
-def _braced(body: str, variables: Mapping[str, str]) -> str | None:
+def _braced(body: str, variables: Mapping[str, str], depth: int) -> str | None:
     match = _NAME.match(body)
     if not match:
         return None
@@ -106,7 +109,7 @@ def _braced(body: str, variables: Mapping[str, str]) -> str | None:
         return value
     for op in (":-", ":+", "-", "+"):
         if rest.startswith(op):
-            word = expand(rest[len(op) :], variables)
+            word = expand(rest[len(op) :], variables, depth + 1)
             if op == ":-":
                 return value if value else word
             if op == "-":
@@ -120,10 +123,11 @@ def _braced(body: str, variables: Mapping[str, str]) -> str | None:
 
 
 class _Lexer:
-    def __init__(self, text: str, variables: Mapping[str, str], shell: bool) -> None:
+    def __init__(self, text: str, variables: Mapping[str, str], shell: bool, escape: str = "\\") -> None:
         self.text = text
         self.variables = variables
         self.shell = shell
+        self.escape = escape
         self.i = 0
         self.tokens: list[Token] = []
 
@@ -133,6 +137,8 @@ class _Lexer:
             ch = text[self.i]
             if ch in " \t\r" or (ch == "\n" and not self.shell):
                 self.i += 1
+            elif self.shell and text.startswith("\\\n", self.i):  # a line continuation is a blank
+                self.i += 2
             elif not self.shell:
                 self.tokens.append(self._word())
             elif ch == "#":
@@ -195,7 +201,7 @@ class _Lexer:
         stop = _WORD_END if self.shell else frozenset(" \t\r\n")
         while i < n and text[i] not in stop:
             ch = text[i]
-            if ch == "\\":
+            if ch == self.escape:
                 if i + 1 < n and text[i + 1] != "\n":
                     literal.append(text[i + 1])
                     if value is not None:
@@ -234,7 +240,7 @@ class _Lexer:
         i += 1
         while i < n and text[i] != '"':
             ch = text[i]
-            if ch == "\\" and i + 1 < n and text[i + 1] in '$`"\\\n':
+            if ch == self.escape and i + 1 < n and text[i + 1] in '$`"\\\n':
                 if text[i + 1] != "\n":
                     literal.append(text[i + 1])
                     if value is not None:
@@ -259,10 +265,11 @@ class _Lexer:
         return i + 1, value
 
 
-def tokenize(text: str, variables: Mapping[str, str], shell: bool = True) -> list[Token]:
+def tokenize(text: str, variables: Mapping[str, str], shell: bool = True, escape: str = "\\") -> list[Token]:
     """Split ``text`` into tokens. With ``shell=False`` only blanks separate words (Dockerfile
-    instruction arguments); with ``shell=True`` operators, comments and redirections count."""
-    return _Lexer(text, variables, shell).run()
+    instruction arguments, where ``escape`` is the file's escape character); with
+    ``shell=True`` operators, comments and redirections count."""
+    return _Lexer(text, variables, shell, escape if not shell else "\\").run()
 
 
 _SHELL_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"})
@@ -281,12 +288,16 @@ def split_commands(tokens: list[Token]) -> list[tuple[str, list[Token], list[Tok
 
     def flush() -> None:
         if words and words[0].text not in _SHELL_CLOSERS:
-            commands.append((operator, assignments, words))
+            commands.append((operator if commands else "", assignments, words))
 
     for token in tokens:
         if token.kind == "op":
             flush()
-            if words or assignments or not commands or token.text not in "()":
+            # A subshell's "(" / ")", and a newline that only continues "&&", "||" or "|" onto the
+            # next line, keep the operator before them.
+            if words or assignments or not (
+                token.text in ("(", ")") or (token.text == "\n" and operator in ("&&", "||", "|", "|&"))
+            ):
                 operator = token.text
             words, assignments = [], []
         elif token.kind == "heredoc":
