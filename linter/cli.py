@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 from linter import __version__
 from linter.config import (
-    ConfigError, Settings, find_config, ignored_for_path, load_settings, select_rules, severity_overrides,
+    ConfigError, Settings, check_rule_names, find_config, ignored_for_path, load_settings, resolve_selectors,
+    select_rules, severity_overrides,
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -26,12 +28,16 @@ def _csv(text: str) -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     parser = argparse.ArgumentParser(
-        prog="dlint", parents=[common],
+        prog="dlint",
         description="Lint Dockerfiles (and, soon, Compose files and Kubernetes manifests) without building anything.",
     )
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+    # Accepted after the subcommand too; SUPPRESS keeps the subcommand's default from
+    # overwriting a --debug given before it (`dlint --debug check`).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the traceback of an internal error")
     parser.add_argument("--version", action="version", version=f"dlint {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -76,11 +82,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
-    except Exception:
+    except Exception as error:
         if args.debug:
-            raise
-        error = sys.exc_info()[1]
-        print(f"dlint: internal error ({type(error).__name__}: {error}); please report it at {ISSUES_URL} "
+            import traceback
+
+            traceback.print_exc()
+        detail = " ".join(str(error).split())
+        print(f"dlint: internal error ({type(error).__name__}: {detail}); please report it at {ISSUES_URL} "
               f"(run again with --debug for the traceback)", file=sys.stderr)
         return EXIT_INTERNAL
 
@@ -98,6 +106,9 @@ class _Checker:
         self.args = args
         self.catalog = _catalog()
         self._by_config: dict[str | None, tuple] = {}
+        # Unknown rules on the command line are usage errors even when no file is found.
+        resolve_selectors(args.select or [], self.catalog, "--select")
+        resolve_selectors(args.ignore, self.catalog, "--ignore")
 
     def for_path(self, path: str):
         start = Path(path if path != "-" else ".").absolute()
@@ -107,6 +118,7 @@ class _Checker:
             from linter.engine.runner import Linter
 
             settings = load_settings(config) if config else Settings()
+            check_rule_names(self.catalog, settings)
             rules = select_rules(self.catalog, settings, self.args.select, self.args.ignore)
             linter = Linter(rules, self.catalog, severity_overrides(self.catalog, settings))
             self._by_config[key] = (linter, settings)
@@ -116,8 +128,10 @@ class _Checker:
 def _read(path: str, max_bytes: int) -> bytes:
     if path == "-":
         return sys.stdin.buffer.read(max_bytes + 1)
-    if not os.path.isfile(path):
-        raise OSError("not a regular file" if os.path.exists(path) else "no such file")
+    # stat first: a FIFO or device named Dockerfile must not block the run; a broken or
+    # looping symbolic link raises here with the operating system's reason.
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise OSError("not a regular file")
     with open(path, "rb") as handle:
         return handle.read(max_bytes + 1)
 
@@ -136,6 +150,8 @@ def run_check(args: argparse.Namespace) -> int:
     for target in targets:
         linter, settings = checker.for_path(target.path)
         try:
+            if target.error:
+                raise OSError(target.error)
             data = _read(target.path, MAX_BYTES)
         except OSError as error:
             result = linter.unreadable(target.path, error.strerror or str(error))

@@ -8,9 +8,8 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from collections.abc import Callable, Sequence
 
 from linter.model.rule import Rule
 from linter.resources import data_dir
@@ -22,15 +21,30 @@ class ConfigError(Exception):
     """A configuration or usage problem the user can fix; its text is one line."""
 
 
-@dataclass
 class Settings:
-    select: list[str] | None = None
-    ignore: list[str] = field(default_factory=list)
-    severity: dict[str, str] = field(default_factory=dict)
-    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
-    fail_on: str = "warning"
-    root: Path | None = None
-    source: str | None = None
+    """One configuration file's settings (the defaults when there is none)."""
+
+    def __init__(self, select: list[str] | None = None, ignore: list[str] | None = None,
+                 severity: dict[str, str] | None = None, per_path_ignores: dict[str, list[str]] | None = None,
+                 fail_on: str = "warning", root: Path | None = None, source: str | None = None,
+                 locate: Callable | None = None) -> None:
+        self.select = select
+        self.ignore = ignore or []
+        self.severity = severity or {}
+        self.per_path_ignores = per_path_ignores or {}
+        self.fail_on = fail_on
+        self.root = root
+        self.source = source
+        self.locate = locate  # setting keys -> (line, column) in the source file
+
+    def where(self, keys: Sequence) -> str:
+        """``path:line:col: setting`` for messages about a value of this file."""
+        if self.source is None:
+            return "configuration"
+        if self.locate is None:
+            return self.source
+        line, column = self.locate(keys)
+        return f"{self.source}:{line}:{column}: {'.'.join(map(str, keys))}"
 
 
 def find_config(start: Path) -> Path | None:
@@ -41,7 +55,7 @@ def find_config(start: Path) -> Path | None:
             if (folder / name).is_file():
                 return folder / name
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and re.search(r"^\[tool\.dlint\]", _read(pyproject), re.M):
+        if pyproject.is_file() and re.search(r"^\s*\[\s*tool\.dlint\s*[.\]]", _read(pyproject), re.M):
             return pyproject
     return None
 
@@ -63,11 +77,11 @@ def load_settings(path: Path) -> Settings:
     return Settings(
         select=data.get("select"), ignore=data.get("ignore", []), severity=data.get("severity", {}),
         per_path_ignores=data.get("per-path-ignores", {}), fail_on=data.get("fail-on", "warning"),
-        root=path.parent, source=str(path),
+        root=path.parent, source=str(path), locate=locate,
     )
 
 
-def _from_yaml(text: str, path: Path) -> tuple[dict, Any]:
+def _from_yaml(text: str, path: Path) -> tuple[dict, Callable]:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -83,15 +97,16 @@ def _from_yaml(text: str, path: Path) -> tuple[dict, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1:1: the configuration must be a mapping of settings")
 
-    def locate(keys: Sequence[Any]) -> tuple[int, int]:
+    def locate(keys: Sequence, value: bool = False) -> tuple[int, int]:
+        """Where ``keys`` is: its key, or (``value=True``) the value under it."""
         current = node
-        for key in keys:
+        for number, key in enumerate(keys):
             if isinstance(current, yaml.MappingNode):
                 matches = [(k, v) for k, v in current.value if k.value == str(key)]
                 if not matches:
                     break
                 key_node, current = matches[0]
-                if key == keys[-1]:
+                if number == len(keys) - 1 and not value:
                     return key_node.start_mark.line + 1, key_node.start_mark.column + 1
             elif isinstance(current, yaml.SequenceNode) and isinstance(key, int) and key < len(current.value):
                 current = current.value[key]
@@ -102,7 +117,7 @@ def _from_yaml(text: str, path: Path) -> tuple[dict, Any]:
     return data, locate
 
 
-def _from_pyproject(text: str, path: Path) -> tuple[dict, Any]:
+def _from_pyproject(text: str, path: Path) -> tuple[dict, Callable]:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -110,23 +125,35 @@ def _from_pyproject(text: str, path: Path) -> tuple[dict, Any]:
     try:
         data = tomllib.loads(text).get("tool", {}).get("dlint", {})
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        # tomllib puts the position in the message: "... (at line 3, column 5)" or "(at end of document)".
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        lines = text.splitlines() or [""]
+        where = f"{found[1]}:{found[2]}" if found else f"{len(lines)}:{len(lines[-1]) + 1}"
+        message = re.sub(r"\s*\(at [^)]*\)$", "", str(error))
+        raise ConfigError(f"{path}:{where}: invalid TOML: {message}") from None
     lines = text.splitlines()
+    # Line numbers of the [tool.dlint] and [tool.dlint.*] tables' bodies.
+    inside, ours = False, []
+    for number, line in enumerate(lines):
+        if line.lstrip().startswith("["):
+            inside = re.match(r"\s*\[\s*tool\.dlint\s*[.\]]", line) is not None
+        elif inside:
+            ours.append(number)
 
-    def locate(keys: Sequence[Any]) -> tuple[int, int]:
-        # TOML parsers keep no positions; find the key's line inside the [tool.dlint] tables.
-        start = next((n for n, line in enumerate(lines) if line.strip().startswith("[tool.dlint")), 0)
-        key = next((str(k) for k in keys if isinstance(k, str)), None)
-        for number in range(start, len(lines)):
-            stripped = lines[number].lstrip()
-            if key and re.match(rf'["\']?{re.escape(key)}["\']?\s*=', stripped):
-                return number + 1, len(lines[number]) - len(stripped) + 1
-        return start + 1, 1
+    def locate(keys: Sequence, value: bool = False) -> tuple[int, int]:
+        # TOML parsers keep no positions; find the innermost named key inside the dlint tables.
+        for key in reversed([str(k) for k in keys if isinstance(k, str)]):
+            pattern = re.compile(rf'(?:^|[{{,\s])(["\']?{re.escape(key)}["\']?\s*=)')
+            for number in ours:
+                found = pattern.search(lines[number])
+                if found:
+                    return number + 1, found.start(1) + 1
+        return (ours[0] if ours else 0) + 1, 1
 
     return data, locate
 
 
-def _validate(data: dict, locate: Any, path: Path) -> None:
+def _validate(data: dict, locate: Callable, path: Path) -> None:
     import jsonschema
 
     schema = json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
@@ -138,9 +165,10 @@ def _validate(data: dict, locate: Any, path: Path) -> None:
             unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
             keys.append(unknown[0])
             message = f"unknown setting {unknown[0]!r}{_suggest(unknown[0], error.schema.get('properties', {}))}"
+            line, column = locate(keys)
         else:
             message = error.message
-        line, column = locate(keys)
+            line, column = locate(keys, value=True)
         setting = ".".join(map(str, keys)) or "configuration"
         raise ConfigError(f"{path}:{line}:{column}: {setting}: {message}")
 
@@ -162,6 +190,18 @@ def resolve_selectors(selectors: Sequence[str], catalog: Sequence[Rule], origin:
             raise ConfigError(f"{origin}: unknown rule {selector!r}{_suggest(selector, names)}")
         codes |= matched
     return codes
+
+
+def check_rule_names(catalog: Sequence[Rule], settings: Settings) -> None:
+    """Every rule a configuration file names exists; else a :class:`ConfigError` with its position."""
+    for keys, selector in (
+        *((("select", n), s) for n, s in enumerate(settings.select or ())),
+        *((("ignore", n), s) for n, s in enumerate(settings.ignore)),
+        *((("severity", s), s) for s in settings.severity),
+        *((("per-path-ignores", glob, n), s) for glob, names in settings.per_path_ignores.items()
+          for n, s in enumerate(names)),
+    ):
+        resolve_selectors([selector], catalog, settings.where(keys))
 
 
 def select_rules(catalog: Sequence[Rule], settings: Settings, select: Sequence[str] | None,

@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 # Vendored or generated trees: walking them finds other people's Dockerfiles, slowly.
 SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
 
 
-@dataclass(frozen=True)
-class Target:
-    path: str
-    kind: str
+class Target(namedtuple("Target", "path kind error", defaults=(None,))):
+    """A file to check and what it holds (``dockerfile``); ``error`` when a folder could not be listed."""
+
+    __slots__ = ()
 
 
 def dockerfile_kind(name: str) -> bool:
@@ -43,7 +43,11 @@ def discover(paths: Sequence[str]) -> Iterator[Target]:
 
 def _walk(root: str) -> list[Target]:
     targets = []
-    for directory, subdirectories, files in os.walk(root, onerror=None, followlinks=False):
+
+    def unlistable(error: OSError) -> None:  # reported, not skipped in silence: it may hold Dockerfiles
+        targets.append(Target(error.filename or root, "dockerfile", f"cannot list this folder: {error.strerror}"))
+
+    for directory, subdirectories, files in os.walk(root, onerror=unlistable, followlinks=False):
         subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRECTORIES)
         for name in sorted(files):
             if dockerfile_kind(name):

@@ -19,29 +19,26 @@ Stateful templates (a fresh instance per file)::
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable
+from collections import namedtuple
 
 UNITS = ("instruction", "stage", "dockerfile")
 
 
-@dataclass(frozen=True)
-class Template:
-    name: str
-    unit: str
-    params: dict
-    implementation: Any
+class Template(namedtuple("Template", "name unit params implementation")):
+    """A registered template: its unit, the JSON Schema of its params, and the function or class."""
+
+    __slots__ = ()
 
 
 TEMPLATES: dict[str, Template] = {}
 
 
-def template(name: str, unit: str, params: dict | None = None) -> Callable[[Any], Any]:
+def template(name: str, unit: str, params: dict | None = None):
     """Register the decorated function or class as template ``name``; ``params`` is a JSON Schema."""
     if unit not in UNITS:
         raise ValueError(f"unknown unit {unit!r}")
 
-    def register(implementation: Any) -> Any:
+    def register(implementation):
         TEMPLATES[name] = Template(name, unit, params or {"type": "object", "additionalProperties": False},
                                    implementation)
         return implementation

@@ -1,7 +1,7 @@
 """``FROM`` images without a tag, or with a floating one such as ``latest``."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from linter.checks import template
 from linter.model.dockerfile import Instruction, Stage

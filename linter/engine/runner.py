@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import codecs
 import importlib
-from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from linter.checks import TEMPLATES, Template
 from linter.engine.suppressions import Suppressions
@@ -16,11 +15,15 @@ from linter.parsers.dockerfile import parse_dockerfile
 MAX_BYTES = 4 * 1024 * 1024
 
 
-@dataclass
 class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
+    """The findings of one file, and its source lines for code frames."""
+
+    __slots__ = ("path", "findings", "lines")
+
+    def __init__(self, path: str, findings: list[Finding] | None = None, lines: list[str] | None = None) -> None:
+        self.path = path
+        self.findings = findings or []
+        self.lines = lines or []
 
 
 class _Defaults(dict):

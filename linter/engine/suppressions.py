@@ -14,7 +14,9 @@ from linter.model.dockerfile import Dockerfile
 from linter.model.finding import Finding
 from linter.model.rule import Rule
 
-_DLINT = re.compile(r"#\s*dlint:\s*(ignore-file|ignore)\b\s*(?:=\s*(.*))?$", re.IGNORECASE)
+# ``# dlint: ignore``, ``# dlint: ignore=A,b -- reason``, ``# dlint: ignore -- reason``.
+_DLINT = re.compile(r"#\s*dlint:\s*(ignore-file|ignore)(?![\w-])\s*(?:=\s*([^-]*(?:-(?!-)[^-]*)*))?(?:--.*)?$",
+                    re.IGNORECASE)
 _HADOLINT = re.compile(r"#\s*hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9, ]+)")
 ALL = "*"
 
@@ -22,8 +24,8 @@ ALL = "*"
 def _selectors(text: str | None) -> set[str]:
     if not text:
         return {ALL}
-    text = text.split(" -- ", 1)[0].split("#", 1)[0]
-    return {part.strip() for part in text.split(",") if part.strip()}
+    text = text.split("#", 1)[0]
+    return {part.strip().lower() for part in text.split(",") if part.strip()}
 
 
 class Suppressions:
@@ -57,7 +59,7 @@ class Suppressions:
         match = _HADOLINT.match(text)
         if match:
             codes = {code.strip() for code in match.group(2).split(",")}
-            mapped = set().union(*(hadolint_names.get(code, set()) for code in codes))
+            mapped = {code.lower() for hadolint in codes for code in hadolint_names.get(hadolint, ())}
             return ("file" if match.group(1) else "next"), mapped
         return None, set()
 
@@ -73,4 +75,4 @@ class Suppressions:
 
 
 def _hits(selectors: set[str], finding: Finding) -> bool:
-    return bool(selectors) and (ALL in selectors or finding.code in selectors or finding.name in selectors)
+    return bool(selectors) and (ALL in selectors or finding.code.lower() in selectors or finding.name in selectors)

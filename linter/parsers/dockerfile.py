@@ -344,11 +344,10 @@ class _Parser:
 
     def _declare_args(self, instruction: Instruction, in_stage: bool) -> None:
         for word in instruction.words:
-            name, eq, default = word.text.partition("=")
-            value = None
-            if eq:
-                value = expand(default, self.scope.variables if in_stage else self.scope.global_args)
-            self.scope.declare_arg(name, value if eq else None, in_stage)
+            # word.value was substituted with the values from before this instruction, quotes respected.
+            name, eq, _ = word.text.partition("=")
+            value = word.value.partition("=")[2] if eq and word.value is not None else None
+            self.scope.declare_arg(name, value, in_stage)
         instruction.variables = self.scope.variables if in_stage else dict(self.scope.global_args)
 
     def _start_stage(self, instruction: Instruction) -> None:

@@ -1,7 +1,8 @@
 """Text output: ``path:line:col: CODE [severity] name: message``, with code frames on a terminal."""
 from __future__ import annotations
 
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from io import TextIOBase
 
 from linter.model.finding import SEVERITIES, Finding
 
@@ -21,7 +22,7 @@ def headline(finding: Finding) -> str:
            f"{finding.message}"
 
 
-def render_plain(results: Sequence[tuple[Sequence[Finding], list[str]]], files: int, out: TextIO) -> None:
+def render_plain(results: Sequence[tuple[Sequence[Finding], list[str]]], files: int, out: TextIOBase) -> None:
     findings = [finding for file_findings, _ in results for finding in file_findings]
     for finding in findings:
         out.write(headline(finding) + "\n")
@@ -31,12 +32,12 @@ def render_plain(results: Sequence[tuple[Sequence[Finding], list[str]]], files: 
 _STYLES = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
 
 
-def render_rich(results: Sequence[tuple[Sequence[Finding], list[str]]], files: int, out: TextIO) -> None:
+def render_rich(results: Sequence[tuple[Sequence[Finding], list[str]]], files: int, out: TextIOBase) -> None:
     """Coloured headlines with the source lines of each span and a caret underline."""
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(file=out, highlight=False)
+    console = Console(file=out, highlight=False, emoji=False)  # `:fire:` in a RUN line stays text
     findings = []
     for file_findings, lines in results:
         for finding in file_findings:
