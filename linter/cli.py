@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from linter import __version__
 from linter.config import (
     ConfigError, Settings, check_rule_names, find_config, ignored_for_path, load_settings, resolve_selectors,
-    select_rules, severity_overrides,
+    select_rules, severity_overrides, suggest_rule,
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -161,7 +161,10 @@ def run_check(args: argparse.Namespace) -> int:
         threshold = severity_rank(args.fail_on or settings.fail_on)
         failing = failing or any(severity_rank(f.severity) >= threshold for f in result.findings)
         results.append(result)
-    _report(args, results, len(targets))
+    try:
+        _report(args, results, len(targets))
+    except BrokenPipeError:  # the reader stopped early (`dlint check . | head`): the verdict still stands
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
@@ -185,11 +188,7 @@ def _find_rule(catalog, wanted: str):
     for rule in catalog:
         if wanted.upper() == rule.code or wanted.lower() == rule.name:
             return rule
-    import difflib
-
-    names = [rule.name for rule in catalog] + [rule.code for rule in catalog]
-    close = difflib.get_close_matches(wanted, names, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else "; `dlint rules` lists them"
+    hint = suggest_rule(wanted, catalog) or "; `dlint rules` lists them"
     raise ConfigError(f"unknown rule {wanted!r}{hint}")
 
 

@@ -180,14 +180,20 @@ def _suggest(word: str, choices: Sequence[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def suggest_rule(word: str, catalog: Sequence[Rule]) -> str:
+    """`` (did you mean 'x'?)`` for the closest rule name or code, or ``""``."""
+    # Names are lower case and codes upper case: compare each in its own case (`df5o1` -> DF501).
+    return (_suggest(word.lower(), [rule.name for rule in catalog])
+            or _suggest(word.upper(), [rule.code for rule in catalog]))
+
+
 def resolve_selectors(selectors: Sequence[str], catalog: Sequence[Rule], origin: str) -> set[str]:
     """Rule codes named by codes, names, prefixes or ALL; an unknown selector is an error."""
     codes = set()
     for selector in selectors:
         matched = {rule.code for rule in catalog if rule.matches(selector)}
         if not matched:
-            names = [rule.name for rule in catalog] + [rule.code for rule in catalog]
-            raise ConfigError(f"{origin}: unknown rule {selector!r}{_suggest(selector, names)}")
+            raise ConfigError(f"{origin}: unknown rule {selector!r}{suggest_rule(selector, catalog)}")
         codes |= matched
     return codes
 

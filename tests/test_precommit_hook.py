@@ -1,0 +1,146 @@
+"""The real pre-commit, running the hook this repository publishes in `.pre-commit-hooks.yaml`,
+inside a temporary git repository: a bad Dockerfile fails, a fixed one passes.
+
+pre-commit builds the hook's environment by pip-installing this project (hatchling and the
+runtime dependencies come from the package index), once per test session: ``PRE_COMMIT_HOME``
+is shared, and the hook repository is a snapshot commit of the working tree, so every call
+below reuses the same (repository, revision) environment.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.test_cli import CLEAN
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git, which is not installed")
+
+BAD = "FROM ubuntu\n"
+IDENTITY = {"GIT_AUTHOR_NAME": "dlint tests", "GIT_AUTHOR_EMAIL": "tests@dlint.invalid",
+            "GIT_COMMITTER_NAME": "dlint tests", "GIT_COMMITTER_EMAIL": "tests@dlint.invalid"}
+
+
+def _env(home: Path) -> dict:
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("PYTHONPATH", "NO_COLOR", "FORCE_COLOR", "PRE_COMMIT_COLOR", "GIT_DIR", "GIT_INDEX_FILE",
+                          "GIT_WORK_TREE", "VIRTUAL_ENV")}
+    env.update(IDENTITY, PRE_COMMIT_HOME=str(home), GIT_CONFIG_NOSYSTEM="1")
+    return env
+
+
+def _git(*args: str, cwd: Path, env: dict) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+@pytest.fixture(scope="session")
+def hook_repo(tmp_path_factory, pre_commit_home) -> tuple[Path, str]:
+    """This project's working tree (its tracked files, as they are now) committed into a fresh
+    repository — what `pre-commit try-repo <repo root>` would use, but with a stable revision."""
+    env = _env(pre_commit_home)
+    snapshot = tmp_path_factory.mktemp("hook-repo")
+    if (ROOT / ".git").exists():
+        listed = _git("ls-files", "-z", cwd=ROOT, env=env).split("\0")
+        files = [name for name in listed if name and (ROOT / name).is_file()]
+    else:  # an unpacked sdist: take the project's own folders
+        files = [str(path.relative_to(ROOT)) for path in ROOT.rglob("*")
+                 if path.is_file() and not {".venv", "__pycache__", ".git"} & set(path.relative_to(ROOT).parts)]
+    for name in files:
+        target = snapshot / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    _git("init", "-q", cwd=snapshot, env=env)
+    _git("add", "-A", cwd=snapshot, env=env)
+    _git("commit", "-q", "--no-verify", "-m", "snapshot for the pre-commit test", cwd=snapshot, env=env)
+    return snapshot, _git("rev-parse", "HEAD", cwd=snapshot, env=env).strip()
+
+
+@pytest.fixture
+def project(tmp_path, pre_commit_home) -> Path:
+    """A user's repository, where Dockerfiles are committed."""
+    _git("init", "-q", cwd=tmp_path, env=_env(pre_commit_home))
+    return tmp_path
+
+
+def _pre_commit(*args: str, cwd: Path, home: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=cwd, env=_env(home),
+                          capture_output=True, text=True, timeout=900)
+
+
+def _try_repo(hook_repo, project: Path, home: Path, *files: str) -> subprocess.CompletedProcess:
+    repo, _ = hook_repo
+    return _pre_commit("try-repo", str(repo), "dlint", "--color", "never", "--verbose", "--files", *files,
+                       cwd=project, home=home)
+
+
+def _write(project: Path, name: str, text: str) -> None:
+    path = project / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    _git("add", name, cwd=project, env={**os.environ, **IDENTITY})
+
+
+def test_try_repo_fails_on_a_bad_dockerfile_and_passes_on_the_fix(hook_repo, project, pre_commit_home):
+    _write(project, "Dockerfile", BAD)
+    bad = _try_repo(hook_repo, project, pre_commit_home, "Dockerfile")
+    assert bad.returncode != 0, bad.stdout + bad.stderr
+    assert "Failed" in bad.stdout
+    assert "Dockerfile:1:6: DF501 [warning] base-image-unpinned" in bad.stdout
+
+    _write(project, "Dockerfile", CLEAN)
+    good = _try_repo(hook_repo, project, pre_commit_home, "Dockerfile")
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "Passed" in good.stdout
+    assert "DF501" not in good.stdout
+
+
+def test_the_hook_only_receives_dockerfiles(hook_repo, project, pre_commit_home):
+    for name in ("README.md", "notes/Dockerfile-howto.txt"):
+        _write(project, name, BAD)
+    skipped = _try_repo(hook_repo, project, pre_commit_home, "README.md", "notes/Dockerfile-howto.txt")
+    assert skipped.returncode == 0, skipped.stdout + skipped.stderr
+    assert "no files to check" in skipped.stdout
+
+    names = ["docker/Dockerfile.prod", "api.dockerfile", "Containerfile", "build/containerfile.dev"]
+    for name in names:
+        _write(project, name, BAD)
+    checked = _try_repo(hook_repo, project, pre_commit_home, "README.md", *names)
+    assert checked.returncode != 0
+    for name in names:
+        assert f"{name}:1:6: DF501" in checked.stdout
+    assert "README.md" not in checked.stdout.split("- hook id: dlint", 1)[-1]
+
+
+def test_as_a_commit_hook(hook_repo, project, pre_commit_home):
+    repo, rev = hook_repo
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {repo}\n    rev: {rev}\n    hooks:\n      - id: dlint\n", encoding="utf-8")
+    _git("add", ".pre-commit-config.yaml", cwd=project, env=_env(pre_commit_home))
+    installed = _pre_commit("install", cwd=project, home=pre_commit_home)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+
+    env = _env(pre_commit_home)
+    _write(project, "Dockerfile", BAD)
+    refused = subprocess.run(["git", "commit", "-m", "add a Dockerfile"], cwd=project, env=env,
+                             capture_output=True, text=True, timeout=900)
+    assert refused.returncode != 0
+    assert "Dockerfile:1:6: DF501" in refused.stdout + refused.stderr
+    assert subprocess.run(["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=project, env=env,
+                          capture_output=True).returncode != 0, "nothing may be committed"
+
+    _write(project, "Dockerfile", CLEAN)
+    accepted = subprocess.run(["git", "commit", "-m", "add a pinned Dockerfile"], cwd=project, env=env,
+                              capture_output=True, text=True, timeout=900)
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert "Passed" in accepted.stdout + accepted.stderr
+    assert _git("log", "--format=%s", cwd=project, env=env).strip() == "add a pinned Dockerfile"
