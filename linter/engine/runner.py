@@ -42,7 +42,7 @@ def load_template(name: str) -> Template:
 def decode(data: bytes, path: str) -> tuple[str | None, tuple[str, str, Span] | None]:
     """Bytes to text, or the reason they are not text: (problem rule name, message, span)."""
     if len(data) > MAX_BYTES:
-        return None, ("file-too-large", f"{len(data):,} bytes is over the {MAX_BYTES:,}-byte limit",
+        return None, ("file-too-large", f"it is larger than the {MAX_BYTES // 2**20} MiB limit",
                       Span(path, 1, 1, 1, 1))
     for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
@@ -63,6 +63,8 @@ def decode(data: bytes, path: str) -> tuple[str | None, tuple[str, str, Span] | 
 
 def _byte_span(data: bytes, offset: int, path: str) -> Span:
     line_start = data.rfind(b"\n", 0, offset) + 1
+    if line_start == 0 and data.startswith(codecs.BOM_UTF8):
+        line_start = len(codecs.BOM_UTF8)
     line = data.count(b"\n", 0, offset) + 1
     column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
     return Span(path, line, column, line, column + 1)
