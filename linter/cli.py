@@ -10,7 +10,6 @@ import argparse
 import os
 import stat
 import sys
-from pathlib import Path
 from collections.abc import Sequence
 
 from linter import __version__
@@ -111,7 +110,7 @@ class _Checker:
         resolve_selectors(args.ignore, self.catalog, "--ignore")
 
     def for_path(self, path: str):
-        start = Path(path if path != "-" else ".").absolute()
+        start = path if path != "-" else "."
         config = find_config(start)
         key = str(config) if config else None
         if key not in self._by_config:

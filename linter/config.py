@@ -8,7 +8,8 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from pathlib import Path
+import os
+from functools import lru_cache
 from collections.abc import Callable, Sequence
 
 from linter.model.rule import Rule
@@ -26,7 +27,7 @@ class Settings:
 
     def __init__(self, select: list[str] | None = None, ignore: list[str] | None = None,
                  severity: dict[str, str] | None = None, per_path_ignores: dict[str, list[str]] | None = None,
-                 fail_on: str = "warning", root: Path | None = None, source: str | None = None,
+                 fail_on: str = "warning", root: str | None = None, source: str | None = None,
                  locate: Callable | None = None) -> None:
         self.select = select
         self.ignore = ignore or []
@@ -47,29 +48,37 @@ class Settings:
         return f"{self.source}:{line}:{column}: {'.'.join(map(str, keys))}"
 
 
-def find_config(start: Path) -> Path | None:
+def find_config(start: str) -> str | None:
     """The nearest ``.dlint.yaml`` or ``pyproject.toml`` with ``[tool.dlint]`` at or above ``start``."""
-    directory = start if start.is_dir() else start.parent
-    for folder in (directory, *directory.parents):
-        for name in CONFIG_NAMES:
-            if (folder / name).is_file():
-                return folder / name
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and re.search(r"^\s*\[\s*tool\.dlint\s*[.\]]", _read(pyproject), re.M):
-            return pyproject
-    return None
+    start = os.path.abspath(start)
+    return _config_in(start if os.path.isdir(start) else os.path.dirname(start))
 
 
-def _read(path: Path) -> str:
+@lru_cache(maxsize=None)
+def _config_in(folder: str) -> str | None:
+    # Cached per folder: a tree walk asks once per directory, not once per file.
+    for name in CONFIG_NAMES:
+        if os.path.isfile(os.path.join(folder, name)):
+            return os.path.join(folder, name)
+    pyproject = os.path.join(folder, "pyproject.toml")
+    if os.path.isfile(pyproject) and re.search(r"^\s*\[\s*tool\.dlint\s*[.\]]", _read(pyproject), re.M):
+        return pyproject
+    parent = os.path.dirname(folder)
+    return None if parent == folder else _config_in(parent)
+
+
+def _read(path: str) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read the configuration: {error}") from None
 
 
-def load_settings(path: Path) -> Settings:
+def load_settings(path: str) -> Settings:
+    path = os.fspath(path)
     text = _read(path)
-    if path.name == "pyproject.toml":
+    if os.path.basename(path) == "pyproject.toml":
         data, locate = _from_pyproject(text, path)
     else:
         data, locate = _from_yaml(text, path)
@@ -77,11 +86,11 @@ def load_settings(path: Path) -> Settings:
     return Settings(
         select=data.get("select"), ignore=data.get("ignore", []), severity=data.get("severity", {}),
         per_path_ignores=data.get("per-path-ignores", {}), fail_on=data.get("fail-on", "warning"),
-        root=path.parent, source=str(path), locate=locate,
+        root=os.path.dirname(path), source=path, locate=locate,
     )
 
 
-def _from_yaml(text: str, path: Path) -> tuple[dict, Callable]:
+def _from_yaml(text: str, path: str) -> tuple[dict, Callable]:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -117,7 +126,7 @@ def _from_yaml(text: str, path: Path) -> tuple[dict, Callable]:
     return data, locate
 
 
-def _from_pyproject(text: str, path: Path) -> tuple[dict, Callable]:
+def _from_pyproject(text: str, path: str) -> tuple[dict, Callable]:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -153,10 +162,11 @@ def _from_pyproject(text: str, path: Path) -> tuple[dict, Callable]:
     return data, locate
 
 
-def _validate(data: dict, locate: Callable, path: Path) -> None:
+def _validate(data: dict, locate: Callable, path: str) -> None:
     import jsonschema
 
-    schema = json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
+    with open(os.path.join(data_dir("schemas"), "config.schema.json"), encoding="utf-8") as handle:
+        schema = json.load(handle)
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         error = errors[0]
@@ -236,9 +246,8 @@ def severity_overrides(catalog: Sequence[Rule], settings: Settings) -> dict[str,
 def ignored_for_path(path: str, catalog: Sequence[Rule], settings: Settings) -> set[str]:
     if not settings.per_path_ignores or settings.root is None:
         return set()
-    try:
-        relative = Path(path).resolve().relative_to(settings.root.resolve()).as_posix()
-    except ValueError:
+    relative = os.path.relpath(os.path.realpath(path), os.path.realpath(settings.root)).replace(os.sep, "/")
+    if relative.startswith("../"):
         return set()
     codes: set[str] = set()
     for pattern, selectors in settings.per_path_ignores.items():

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 from collections import namedtuple
-from pathlib import Path
 from collections.abc import Iterator, Sequence
 
 # Vendored or generated trees: walking them finds other people's Dockerfiles, slowly.
@@ -51,5 +50,5 @@ def _walk(root: str) -> list[Target]:
         subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRECTORIES)
         for name in sorted(files):
             if dockerfile_kind(name):
-                targets.append(Target(str(Path(directory) / name), "dockerfile"))
+                targets.append(Target(os.path.normpath(os.path.join(directory, name)), "dockerfile"))
     return targets

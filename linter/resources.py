@@ -1,17 +1,17 @@
 """Where the bundled data lives: inside the installed package, or in a source checkout."""
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = os.path.dirname(os.path.realpath(__file__))
 
 
-def data_dir(name: str) -> Path:
+def data_dir(name: str) -> str:
     """``rules`` or ``schemas``: the copy shipped in the wheel first, the checkout's second."""
-    bundled = _PACKAGE / "_data" / name
-    if bundled.is_dir():
+    bundled = os.path.join(_PACKAGE, "_data", name)
+    if os.path.isdir(bundled):
         return bundled
-    checkout = _PACKAGE.parent / name
-    if checkout.is_dir():
+    checkout = os.path.join(os.path.dirname(_PACKAGE), name)
+    if os.path.isdir(checkout):
         return checkout
     raise FileNotFoundError(f"dlint's {name}/ folder is missing from {_PACKAGE}; the installation is incomplete")

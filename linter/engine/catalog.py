@@ -8,8 +8,8 @@ test fails while the compiled file is stale, and rewrites it with ``DLINT_UPDATE
 from __future__ import annotations
 
 import json
+import os
 import zlib
-from pathlib import Path
 
 from linter.model.rule import Example, Rule
 from linter.resources import data_dir
@@ -17,33 +17,44 @@ from linter.resources import data_dir
 COMPILED = "catalog.json"
 
 
-def rule_files(root: Path) -> list[Path]:
-    return sorted(root.glob("**/*.yaml"))
+def rule_files(root: str) -> list[str]:
+    """Paths of the rule files under ``root``, relative and with ``/`` separators, sorted."""
+    found = []
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories.sort()
+        relative = os.path.relpath(directory, root).replace(os.sep, "/")
+        found += [name if relative == "." else f"{relative}/{name}" for name in files if name.endswith(".yaml")]
+    return sorted(found)
 
 
-def source_digest(root: Path) -> str:
+def _read_bytes(root: str, relative: str) -> bytes:
+    with open(os.path.join(root, relative), "rb") as handle:
+        return handle.read()
+
+
+def source_digest(root: str) -> str:
     """A checksum of the rule files' names and contents (it detects edits; it is not a security measure)."""
     checksum = 0
-    for path in rule_files(root):
-        checksum = zlib.crc32(path.relative_to(root).as_posix().encode() + b"\0", checksum)
-        checksum = zlib.crc32(path.read_bytes(), checksum)
+    for relative in rule_files(root):
+        checksum = zlib.crc32(relative.encode() + b"\0", checksum)
+        checksum = zlib.crc32(_read_bytes(root, relative), checksum)
     return f"crc32:{checksum:08x}"
 
 
-def read_rule_sources(root: Path) -> list[dict]:
+def read_rule_sources(root: str) -> list[dict]:
     """Every rule file as plain data (imports PyYAML)."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     documents = []
-    for path in rule_files(root):
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-        document["_file"] = path.relative_to(root).as_posix()
+    for relative in rule_files(root):
+        document = yaml.load(_read_bytes(root, relative).decode("utf-8"), Loader=loader)
+        document["_file"] = relative
         documents.append(document)
     return documents
 
 
-def compile_catalog(root: Path) -> dict:
+def compile_catalog(root: str) -> dict:
     return {"digest": source_digest(root), "rules": read_rule_sources(root)}
 
 
@@ -68,13 +79,14 @@ def rule_from_data(data: dict) -> Rule:
     )
 
 
-def load_catalog(root: Path | None = None) -> list[Rule]:
+def load_catalog(root: str | None = None) -> list[Rule]:
     """All rules, in code order."""
-    root = root or data_dir("rules")
-    compiled = root / COMPILED
+    root = os.fspath(root or data_dir("rules"))
+    compiled = os.path.join(root, COMPILED)
     documents = None
-    if compiled.is_file():
-        data = json.loads(compiled.read_text(encoding="utf-8"))
+    if os.path.isfile(compiled):
+        with open(compiled, encoding="utf-8") as handle:
+            data = json.load(handle)
         if data.get("digest") == source_digest(root):
             documents = data["rules"]
     if documents is None:
@@ -82,5 +94,6 @@ def load_catalog(root: Path | None = None) -> list[Rule]:
     return sorted((rule_from_data(document) for document in documents), key=lambda rule: rule.code)
 
 
-def write_compiled(root: Path) -> None:
-    (root / COMPILED).write_text(json.dumps(compile_catalog(root), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+def write_compiled(root: str) -> None:
+    with open(os.path.join(root, COMPILED), "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(compile_catalog(os.fspath(root)), indent=1, sort_keys=True) + "\n")
