@@ -40,6 +40,7 @@ class SourceMap:
         self.path = path
         self._starts: list[int] = []
         self._places: list[tuple[int, int]] = []
+        self.single_line: int | None = None  # set when offset o is simply column o + 1 of this line
 
     def add(self, offset: int, line: int, column: int) -> None:
         self._starts.append(offset)
@@ -51,6 +52,9 @@ class SourceMap:
         return line, column + offset - self._starts[index]
 
     def span(self, start: int, end: int) -> Span:
+        line = self.single_line
+        if line is not None:  # the common case, without a search
+            return Span(self.path, line, start + 1, line, max(end, start) + 1)
         line, column = self.position(start)
         if end <= start:
             return Span(self.path, line, column, line, column)
@@ -193,6 +197,8 @@ class _Parser:
         if not logical.strip():  # only escape characters and blanks: nothing to build
             return index
         source.add(offset, last + 1, len(self.lines[last]) + 1)
+        if len(parts) == 1:
+            source.single_line = first + 1
         instruction, index = self._build(logical, source, index, first, last)
         self._place(instruction)
         return index

@@ -15,6 +15,11 @@ _CONTROL = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")", "\n")
 _REDIRECT = re.compile(r"\d*(?:&>>|&>|>>|>&|<&|>\||<>|>|<)")
 _HEREDOC = re.compile(r"\d*<<(-?)(?!<)")
 _WORD_END = frozenset(" \t\r\n;&|()<>")
+_BLANKS = frozenset(" \t\r\n")
+_OPERATOR_START = frozenset("<>&|;()\n0123456789")
+# Words with nothing to unquote, escape or substitute: most of them, taken in one match.
+_PLAIN_SHELL_WORD = re.compile(r"[^ \t\r\n;&|()<>'\"\\$`]+")
+_PLAIN_WORD = re.compile(r"[^ \t\r\n'\"\\$`]+")
 
 
 class Token(namedtuple("Token", "kind text start end value raw heredoc_strip heredoc_quoted",
@@ -144,7 +149,7 @@ class _Lexer:
             elif ch == "#":
                 end = text.find("\n", self.i)
                 self.i = n if end < 0 else end
-            elif not self._operator():
+            elif ch not in _OPERATOR_START or not self._operator():
                 self.tokens.append(self._word())
         return self.tokens
 
@@ -195,10 +200,15 @@ class _Lexer:
 
     def _word(self) -> Token:
         text, n, start = self.text, len(self.text), self.i
+        stop = _WORD_END if self.shell else _BLANKS
+        plain = (_PLAIN_SHELL_WORD if self.shell else _PLAIN_WORD).match(text, start)
+        if plain and (plain.end() == n or text[plain.end()] in stop):
+            word = plain.group()
+            self.i = plain.end()
+            return Token("word", word, start, self.i, word, word)
         literal: list[str] = []
         value: list[str] | None = []
         i = start
-        stop = _WORD_END if self.shell else frozenset(" \t\r\n")
         while i < n and text[i] not in stop:
             ch = text[i]
             if ch == self.escape:
