@@ -1,0 +1,185 @@
+"""Application files copied before a ``RUN`` that does not need them, in the same stage.
+
+A ``COPY``/``ADD`` layer's cache key is the content of what it copies, and every later
+layer of the stage is rebuilt when it changes. When a dependency install (``pip install
+-r requirements.txt``, ``npm ci``, ``go mod download``, ``apt-get install``…) comes after a
+copy of application files it does not read, every edit to those files re-runs it.
+
+A copy counts as application files when one of its sources is not a dependency manifest
+(``manifests`` globs, matched on the base name) — ``.``, a directory, source files. Copies
+from another stage or image (``--from``), remote ``ADD`` URLs, heredoc sources and copies
+into configuration directories (``exempt_destinations``) are not. An install is taken to
+use the copy when:
+
+* the ``RUN`` mentions a copied name (``COPY app.py /opt/`` … ``python /opt/app.py``), or
+* the install reads a local path that is not a manifest (``pip install .``,
+  ``pip install -e ./lib``, ``apt-get install ./x.deb``), or
+* it is one of ``project_builds`` (``cargo build``, ``poetry install``…, which also build
+  the project) and the same package manager already ran before the copy — the usual
+  "dependencies from the manifests first, then the full build" layout.
+
+One finding per offending copy, at its sources, naming the first install it busts.
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections import namedtuple
+from collections.abc import Iterator
+
+from linter.checks import template
+from linter.checks._commands import (
+    PATTERNS_SCHEMA, STRINGS_SCHEMA, Call, StageTracker, calls, copy_operands, is_url, match_any, operands, patterns,
+    resolve_path, run_text,
+)
+from linter.model.dockerfile import Dockerfile, Instruction, Stage
+from linter.model.finding import Hit
+
+PARAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["installs", "manifests"],
+    "properties": {
+        "installs": {**PATTERNS_SCHEMA, "description": "dependency installs that only need the manifests"},
+        "project_builds": {**PATTERNS_SCHEMA,
+                           "description": "installs that also build the project: fine after a first run on the "
+                                          "manifests alone"},
+        "manifests": {**STRINGS_SCHEMA, "description": "globs of dependency manifest, lock and config file names"},
+        "exempt_destinations": {**STRINGS_SCHEMA, "description": "globs of COPY destinations that are configuration"},
+        "path_options": {**STRINGS_SCHEMA,
+                         "description": "`tool --option` pairs whose value is an input path (`pip -e`)"},
+    },
+}
+
+_ARCHIVES = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz", ".deb", ".rpm", ".apk", ".gem", ".jar")
+_REMOTE = ("git@", "git+", "github.com/")
+
+
+# A pending application copy: where to report it and what it brought.
+_Copy = namedtuple("_Copy", "instruction span sources names families_before")
+
+
+def _basename(text: str) -> str:
+    stripped = text.rstrip("/")
+    return stripped.rsplit("/", 1)[-1] if stripped else text
+
+
+def _mentions(text: str, name: str) -> bool:
+    return re.search(r"(?<![\w.-])" + re.escape(name) + r"(?![\w-])", text) is not None
+
+
+@template("copy-before-install", unit="stage", params=PARAMS)
+class CopyBeforeInstall:
+    def __init__(self, params: dict) -> None:
+        self.installs = patterns(params["installs"])
+        self.builds = {pattern.text for pattern in patterns(params.get("project_builds"))}
+        self.manifests = list(params["manifests"])
+        self._manifest = re.compile("|".join(fnmatch.translate(glob) for glob in self.manifests) or "(?!)")
+        self._literal_manifests = [glob for glob in self.manifests if not any(ch in glob for ch in "*?[")]
+        self.exempt = list(params.get("exempt_destinations", []))
+        self.path_options: dict[str, list[str]] = {}
+        for text in params.get("path_options", []):
+            tool, _, option = text.partition(" ")
+            self.path_options.setdefault(tool, []).append(option.strip())
+        self.tracker = StageTracker()
+        self.pending: list[_Copy] = []
+        self.families: set[str] = set()
+
+    def begin_stage(self, stage: Stage, dockerfile: Dockerfile) -> None:
+        self.tracker.begin(stage)
+        self.pending = []
+        self.families = set()
+
+    def instruction(self, instruction: Instruction, stage: Stage) -> Iterator[Hit]:
+        self.tracker.see(instruction)
+        if instruction.keyword in ("COPY", "ADD"):
+            self._copy(instruction)
+        elif instruction.keyword == "RUN":
+            yield from self._run(instruction)
+
+    def end_stage(self, stage: Stage, dockerfile: Dockerfile) -> None:
+        return None
+
+    # -- COPY ---------------------------------------------------------------------------
+
+    def _is_manifest(self, text: str) -> bool:
+        """The base name matches a manifest glob; a source glob such as ``package*.json``
+        counts when it starts with a literal name and matches a manifest name."""
+        name = _basename(text)
+        if self._manifest.match(name):
+            return True
+        prefix = re.split(r"[*?\[]", name, 1)[0]
+        return prefix != name and len(prefix) >= 3 and any(
+            fnmatch.fnmatchcase(glob, name) for glob in self._literal_manifests)
+
+    def _copy(self, instruction: Instruction) -> None:
+        if instruction.flag("from") is not None:
+            return
+        sources, destination = copy_operands(instruction)
+        sources = [word for word in sources if not word.text.startswith("<<")]
+        if destination is None or not sources:
+            return
+        target = resolve_path(destination.resolved, self.tracker.workdir) or destination.resolved
+        if any(fnmatch.fnmatch(target, glob) or fnmatch.fnmatch(target + "/", glob) for glob in self.exempt):
+            return
+        application = [word for word in sources if not is_url(word.resolved)
+                       and not word.resolved.startswith(_REMOTE) and not self._is_manifest(word.resolved)]
+        if not application:
+            return
+        names = []
+        for word in application:
+            name = _basename(word.resolved)
+            if name not in (".", "..", "") and not any(ch in name for ch in "*?[$"):
+                names.append(name)
+        if len(sources) == 1 and not destination.resolved.endswith("/") and names and "." in names[0][1:]:
+            dest_name = _basename(destination.resolved)
+            if dest_name not in (".", "..", "") and "$" not in dest_name:
+                names.append(dest_name)
+        span = sources[0].span.cover(sources[-1].span)
+        text = " ".join(word.text for word in sources)
+        self.pending.append(_Copy(instruction, span, text, tuple(names), frozenset(self.families)))
+
+    # -- RUN ----------------------------------------------------------------------------
+
+    def _uses_local_path(self, call: Call, after: int) -> bool:
+        """The install reads a local, non-manifest path: an operand such as ``.``, ``./lib``
+        or ``x.whl``, or the value of a ``path_options`` option (``-e src/pkg``)."""
+        candidates = [(word.resolved, False) for word in operands(call, after)]
+        options = self.path_options.get(call.tool)
+        if options:
+            candidates += [(word.resolved, True) for word in call.option_values(*options)]
+        for value, is_path in candidates:
+            if is_url(value) or value.startswith(("git+", "hg+", "svn+", "bzr+")) or self._is_manifest(value):
+                continue
+            if is_path or value in (".", "..") or value.startswith(("./", "../", "/", "~/", ".[", "..[")) \
+                    or value.endswith(_ARCHIVES):
+                return True
+        return False
+
+    def _run(self, instruction: Instruction) -> Iterator[Hit]:
+        installs: list[tuple[Call, str]] = []
+        for call in calls(instruction, self.tracker.workdir):
+            found = match_any(call, self.installs)
+            if found is not None:
+                pattern, end = found
+                installs.append((call, pattern.text if not self._uses_local_path(call, end) else ""))
+        if not installs:
+            return
+        text = run_text(instruction) if any(copy.names for copy in self.pending) else ""
+        remaining = []
+        for copy in self.pending:
+            busted = None
+            if not any(_mentions(text, name) for name in copy.names):
+                for call, pattern in installs:
+                    if not pattern or pattern in self.builds and call.family in copy.families_before:
+                        continue
+                    busted = call
+                    break
+            if busted is None:
+                remaining.append(copy)
+                continue
+            keyword = copy.instruction.keyword
+            yield Hit(copy.span, {"keyword": keyword, "sources": copy.sources, "install": busted.text(),
+                                  "install_line": busted.line})
+        self.pending = remaining
+        self.families.update(call.family for call, _ in installs)

@@ -1,0 +1,110 @@
+"""Packages installed by name without a version, so each build may get a different one.
+
+``syntax`` says how the package manager spells a version: ``pip`` (PEP 440 specifiers,
+``==``, ``>=``, ``~=``…), ``npm`` (``name@version``), ``apk`` (``name=1.2``, ``name~1.2``,
+``name>1``), ``apt`` (``name=1.2-3``). Paths, archives and URLs name one artefact and are
+not packages to pin; a VCS URL is pinned by its ``@ref`` (pip) or ``#ref`` (npm). A word
+whose value depends on a variable with no known value is skipped.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from linter.checks import template
+from linter.checks._commands import (
+    PATTERNS_SCHEMA, STRINGS_SCHEMA, Call, calls, is_url, match_any, operands, package_name, patterns,
+)
+from linter.model.dockerfile import Instruction, Stage, Word
+from linter.model.finding import Hit
+
+PARAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["commands", "syntax"],
+    "properties": {
+        "commands": PATTERNS_SCHEMA,
+        "syntax": {"enum": ["pip", "npm", "apk", "apt"]},
+        "exempt_options": {**STRINGS_SCHEMA,
+                           "description": "options that pin everything the call installs (a constraints file)"},
+        "upgrade_exempt": {**STRINGS_SCHEMA,
+                           "description": "packages that may be installed unpinned together with -U/--upgrade"},
+        "upgrade_options": STRINGS_SCHEMA,
+    },
+}
+
+_PIP_SPECIFIER = re.compile(r"===|==|~=|!=|<=|>=|<|>")
+_PIP_VCS = ("git+", "hg+", "svn+", "bzr+")
+_DIRECT_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*@")
+_GITHUB_SHORTHAND = re.compile(r"[\w.-]+/[\w.-]+(#.*)?$")
+_ARCHIVES = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz", ".tar", ".egg", ".deb", ".apk", ".rpm")
+
+
+def _is_path(text: str) -> bool:
+    return (text in (".", "..") or text.startswith(("./", "../", "/", "~/", "file:", ".[", "..["))
+            or text.lower().endswith(_ARCHIVES))
+
+
+def pip_pinned(text: str) -> bool:
+    """True when a pip requirement word names a version or a single artefact."""
+    text = text.strip()
+    if not text or _is_path(text):
+        return True
+    if text.startswith(_PIP_VCS):
+        rest = text.split("://", 1)[-1].split("#", 1)[0]
+        path = rest.split("/", 1)[1] if "/" in rest else ""
+        return "@" in path
+    if is_url(text) or _DIRECT_REFERENCE.match(text):
+        return True
+    if "/" in text:  # a relative directory such as src/pkg
+        return True
+    requirement = text.split(";", 1)[0]
+    return bool(_PIP_SPECIFIER.search(requirement))
+
+
+def npm_pinned(text: str) -> bool:
+    if _is_path(text) or is_url(text) and not text.startswith(("git", "github")):
+        return True
+    if text.startswith(("git+", "git://", "github:", "gitlab:", "bitbucket:")) or _GITHUB_SHORTHAND.match(text):
+        return "#" in text
+    name, at, version = text[1:].rpartition("@") if text.startswith("@") else text.rpartition("@")
+    return bool(at and name and version and version not in ("latest", "next", "*"))
+
+
+def apk_pinned(text: str) -> bool:
+    return _is_path(text) or bool(re.search(r"[=~<>]", text))
+
+
+def apt_pinned(text: str) -> bool:
+    return _is_path(text) or "=" in text or "/" in text
+
+
+_SYNTAXES = {"pip": pip_pinned, "npm": npm_pinned, "apk": apk_pinned, "apt": apt_pinned}
+
+
+@template("package-pinning", unit="instruction", params=PARAMS)
+def check(instruction: Instruction, stage: Stage | None, params: dict) -> Iterator[Hit]:
+    if instruction.keyword != "RUN":
+        return
+    commands = patterns(params["commands"])
+    syntax = params["syntax"]
+    pinned = _SYNTAXES[syntax]
+    exempt_options = params.get("exempt_options", [])
+    upgrade_exempt = {package_name(name, syntax) for name in params.get("upgrade_exempt", [])}
+    upgrade_options = params.get("upgrade_options", ["-U", "--upgrade"])
+    for call in calls(instruction):
+        found = match_any(call, commands)
+        if found is None or exempt_options and call.has_option(*exempt_options):
+            continue
+        upgrading = bool(upgrade_options) and call.has_option(*upgrade_options)
+        for word in _packages(call, found[1]):
+            value = word.value
+            if value is None:  # depends on a variable with no known value
+                continue
+            if pinned(value) or upgrading and package_name(value, syntax) in upgrade_exempt:
+                continue
+            yield Hit(word.span, {"package": value, "command": call.text(), "tool": call.tool})
+
+
+def _packages(call: Call, after: int) -> list[Word]:
+    return [word for word in operands(call, after) if word.resolved not in ("", "-")]
