@@ -76,8 +76,11 @@ def test_messages_only_use_fields_the_template_can_fill(catalog):
 @pytest.mark.parametrize("rule, example", list(_example_cases()))
 def test_example(catalog, rule, example):
     findings = lint_with(catalog, example.code, rule.code, params=example.config, path=example.path)
-    positions = sorted(f"{f.span.line}:{f.span.column}" for f in findings if f.code == rule.code)
-    assert positions == sorted(example.findings, key=lambda p: tuple(map(int, p.split(":")))), [
+    def by_position(position: str) -> tuple[int, ...]:
+        return tuple(map(int, position.split(":")))
+
+    positions = sorted((f"{f.span.line}:{f.span.column}" for f in findings if f.code == rule.code), key=by_position)
+    assert positions == sorted(example.findings, key=by_position), [
         f"{f.span.line}:{f.span.column} {f.message}" for f in findings]
     assert all(f.code == rule.code for f in findings), [f"{f.code} {f.message}" for f in findings]
 

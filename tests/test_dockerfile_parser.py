@@ -884,3 +884,9 @@ def test_instruction_lines_agree_with_dockerfile_parse(text):
 def test_env_with_unknown_value_hides_an_arg_of_the_same_name():
     df = parse("FROM x\nARG X=1\nENV X=$NOPE\nRUN echo $X\n")
     assert df.instructions[-1].commands[0].args[0].value is None
+
+
+def test_env_with_an_empty_name_is_not_a_crash():
+    dockerfile = parse_dockerfile("FROM a\nENV ''\nENV =x\nRUN echo $HOME\n", "Dockerfile")
+    assert [i.keyword for i in dockerfile.instructions] == ["FROM", "ENV", "ENV", "RUN"]
+    assert "" not in dockerfile.instructions[-1].variables

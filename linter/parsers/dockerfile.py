@@ -436,12 +436,15 @@ def _pairs(instruction: Instruction, legacy: bool) -> list[tuple[str, str | None
     """``KEY=value`` pairs of ENV/LABEL/ARG; ``ENV KEY value…`` (legacy form) too."""
     words = instruction.words
     if legacy and words and "=" not in words[0].text:
-        _, _, rest = instruction.arguments.partition(words[0].text)
-        return [(words[0].text, expand(rest.strip(), instruction.variables))]
+        if not words[0].text:
+            return []
+        rest = instruction.arguments.split(None, 1)[1:]
+        return [(words[0].text, expand(rest[0].strip() if rest else "", instruction.variables))]
     pairs = []
     for word in words:
         name, _, value = word.text.partition("=")
-        pairs.append((name, word.value.partition("=")[2] if word.value is not None else None))
+        if name:
+            pairs.append((name, word.value.partition("=")[2] if word.value is not None else None))
     return pairs
 
 
