@@ -64,6 +64,25 @@ def _basename(text: str) -> str:
     return stripped.rsplit("/", 1)[-1] if stripped else text
 
 
+def _glob_match(name: str, glob: str) -> bool:
+    """``fnmatchcase`` without compiling a regular expression for the common ``a*b`` globs
+    (compiling dozens of them would cost a pre-commit run more than linting the file)."""
+    if "*" not in glob:
+        return name == glob
+    if "?" in glob or "[" in glob:
+        return fnmatch.fnmatchcase(name, glob)
+    head, *middle, tail = glob.split("*")
+    if len(name) < len(head) + len(tail) or not name.startswith(head) or not name.endswith(tail):
+        return False
+    position, end = len(head), len(name) - len(tail)
+    for part in middle:
+        position = name.find(part, position, end)
+        if position < 0:
+            return False
+        position += len(part)
+    return True
+
+
 def _mentions(text: str, name: str) -> bool:
     return re.search(r"(?<![\w.-])" + re.escape(name) + r"(?![\w-])", text) is not None
 
@@ -74,8 +93,9 @@ class CopyBeforeInstall:
         self.installs = patterns(params["installs"])
         self.builds = {pattern.text for pattern in patterns(params.get("project_builds"))}
         self.manifests = list(params["manifests"])
-        self._manifest = re.compile("|".join(fnmatch.translate(glob) for glob in self.manifests) or "(?!)")
         self._literal_manifests = [glob for glob in self.manifests if not any(ch in glob for ch in "*?[")]
+        self._manifest_names = frozenset(self._literal_manifests)
+        self._manifest_globs = [glob for glob in self.manifests if glob not in self._manifest_names]
         self.exempt = list(params.get("exempt_destinations", []))
         self.path_options: dict[str, list[str]] = {}
         for text in params.get("path_options", []):
@@ -106,7 +126,7 @@ class CopyBeforeInstall:
         """The base name matches a manifest glob; a source glob such as ``package*.json``
         counts when it starts with a literal name and matches a manifest name."""
         name = _basename(text)
-        if self._manifest.match(name):
+        if name in self._manifest_names or any(_glob_match(name, glob) for glob in self._manifest_globs):
             return True
         prefix = re.split(r"[*?\[]", name, 1)[0]
         return prefix != name and len(prefix) >= 3 and any(
