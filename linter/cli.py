@@ -26,21 +26,34 @@ def _csv(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, minus its ``import shutil`` (and bz2, lzma) on every ``add_argument``:
+    a pre-commit hook pays for each import at every commit."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            width = os.get_terminal_size().columns - 2
+        except OSError:
+            width = 78
+        super().__init__(prog, width=max(width, 40))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="dlint",
+        prog="dlint", formatter_class=_HelpFormatter,
         description="Lint Dockerfiles (and, soon, Compose files and Kubernetes manifests) without building anything.",
     )
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     # Accepted after the subcommand too; SUPPRESS keeps the subcommand's default from
     # overwriting a --debug given before it (`dlint --debug check`).
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, formatter_class=_HelpFormatter)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show the traceback of an internal error")
     parser.add_argument("--version", action="version", version=f"dlint {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = commands.add_parser("check", parents=[common], help="check files and report findings")
+    check = commands.add_parser("check", parents=[common], formatter_class=_HelpFormatter,
+                                help="check files and report findings")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                        help="files or directories (default: .); '-' reads standard input")
     check.add_argument("--format", choices=["text", "json"], default="text")
@@ -51,11 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--type", choices=["dockerfile"], default="dockerfile",
                        help="what standard input holds (default: dockerfile)")
 
-    explain = commands.add_parser("explain", parents=[common], help="show what a rule checks, why, and the fix")
+    explain = commands.add_parser("explain", parents=[common], formatter_class=_HelpFormatter,
+                                  help="show what a rule checks, why, and the fix")
     explain.add_argument("rule", help="a rule code (DF101) or name (cache-busting-copy)")
     explain.add_argument("--format", choices=["text", "json"], default="text")
 
-    rules = commands.add_parser("rules", parents=[common], help="list every rule")
+    rules = commands.add_parser("rules", parents=[common], formatter_class=_HelpFormatter,
+                                help="list every rule")
     rules.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     return parser
 
