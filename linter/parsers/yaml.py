@@ -1,0 +1,162 @@
+"""YAML text to :class:`YNode` trees with spans, safely.
+
+PyYAML composes the node graph (libyaml's C composer when present); we build our own
+nodes from it so that: every key and value keeps its position; duplicate keys are
+reported instead of silently overwritten; ``<<`` merge keys are applied with the merged
+values keeping the position they were written at; no tag outside YAML's core schema is
+ever constructed (``!Ref x`` is the text ``x``); a document whose aliases expand beyond a
+budget (a "billion laughs" file) or that nests too deep is refused with a finding rather
+than hanging or crashing.
+"""
+from __future__ import annotations
+
+from collections import namedtuple
+
+import yaml
+
+from linter.model.span import Span
+from linter.model.yaml import YamlDocument, YNode
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CORE = "tag:yaml.org,2002:"
+_MERGE = _CORE + "merge"
+MAX_DEPTH = 200
+# Aliases may repeat a node; a stream may expand to this many nodes beyond what is written.
+ALIAS_ALLOWANCE = 100_000
+
+YamlProblem = namedtuple("YamlProblem", "rule message span")
+YamlStream = namedtuple("YamlStream", "documents problems lines")
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, mark) -> None:
+        super().__init__(message)
+        self.mark = mark
+
+
+class _Builder:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[YamlProblem] = []
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def span(self, node) -> Span:
+        start, end = node.start_mark, node.end_mark
+        return Span(self.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+    def check_size(self, root) -> None:
+        """Refuse a document whose aliases expand far beyond its written size."""
+        sizes: dict[int, int] = {}
+        written = 0
+        stack = [(root, 0, False)]
+        while stack:
+            node, depth, done = stack.pop()
+            if done:
+                children = _children(node)
+                sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+                continue
+            if id(node) in sizes:
+                continue
+            if depth > MAX_DEPTH:
+                raise _Refused(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
+            written += 1
+            sizes[id(node)] = 0  # visiting: a cycle adds nothing more
+            stack.append((node, depth, True))
+            stack.extend((child, depth + 1, False) for child in _children(node) if id(child) not in sizes)
+        if sizes[id(root)] > written + ALIAS_ALLOWANCE:
+            raise _Refused(f"aliases expand this document to {sizes[id(root)]:,} nodes; refusing to read it "
+                           f"(a 'billion laughs' file?)", root.start_mark)
+
+    def build(self, node, key_span: Span | None = None, active: frozenset = frozenset()) -> YNode:
+        if id(node) in active:
+            raise _Refused("an alias refers to a node that contains it", node.start_mark)
+        tag = None if node.tag.startswith(_CORE) else node.tag
+        if isinstance(node, yaml.ScalarNode):
+            return YNode("scalar", self.scalar(node), self.span(node), key_span, tag)
+        active = active | {id(node)}
+        if isinstance(node, yaml.SequenceNode):
+            return YNode("seq", [self.build(item, None, active) for item in node.value], self.span(node), key_span, tag)
+        return YNode("map", self.mapping(node, active), self.span(node), key_span, tag)
+
+    def scalar(self, node):
+        kind = node.tag[len(_CORE):] if node.tag.startswith(_CORE) else "str"
+        try:
+            if kind == "null":
+                return None
+            if kind == "bool":
+                return self.constructor.construct_yaml_bool(node)
+            if kind == "int":
+                return self.constructor.construct_yaml_int(node)
+            if kind == "float":
+                return self.constructor.construct_yaml_float(node)
+        except (ValueError, yaml.YAMLError):
+            pass
+        return node.value
+
+    def mapping(self, node, active: frozenset) -> dict[str, YNode]:
+        merged: dict[str, YNode] = {}
+        explicit: dict[str, YNode] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                for source in (value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]):
+                    if isinstance(source, yaml.MappingNode):
+                        for key, value in self.mapping(source, active | {id(source)}).items():
+                            merged.setdefault(key, value)
+                continue
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else yaml.serialize(key_node).strip()
+            key_span = self.span(key_node)
+            if key in explicit:
+                first = explicit[key].key_span
+                self.problems.append(YamlProblem(
+                    "duplicate-key", f"duplicate key '{key}' (first at line {first.line}); only this last one counts",
+                    key_span))
+            explicit[key] = self.build(value_node, key_span, active)
+        return {**merged, **explicit} if merged else explicit
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def parse_yaml(text: str, path: str) -> YamlStream:
+    """Every document of ``text``; problems (syntax errors, duplicate keys, refusals) are
+    returned as :class:`YamlProblem`, never raised. Documents before a syntax error are kept."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    builder = _Builder(path)
+    documents: list[YamlDocument] = []
+    composed = yaml.compose_all(text, Loader=_LOADER)
+    index = 0
+    while True:
+        try:
+            node = next(composed)
+        except StopIteration:
+            break
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            builder.problems.append(YamlProblem("parse-error", f"invalid YAML: {error.problem or error}",
+                                                _mark_span(path, mark)))
+            break
+        except (yaml.YAMLError, RecursionError) as error:
+            message = "nesting too deep" if isinstance(error, RecursionError) else f"invalid YAML: {error}"
+            builder.problems.append(YamlProblem("parse-error", message, Span(path, 1, 1, 1, 1)))
+            break
+        try:
+            if node is not None:
+                builder.check_size(node)
+            documents.append(YamlDocument(builder.build(node) if node is not None else None, index))
+        except _Refused as refusal:
+            builder.problems.append(YamlProblem("parse-error", str(refusal), _mark_span(path, refusal.mark)))
+        index += 1
+    lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+    return YamlStream(documents, builder.problems, lines)
+
+
+def _mark_span(path: str, mark) -> Span:
+    if mark is None:
+        return Span(path, 1, 1, 1, 1)
+    return Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
