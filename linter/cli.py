@@ -41,7 +41,7 @@ class _HelpFormatter(argparse.HelpFormatter):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dlint", formatter_class=_HelpFormatter,
-        description="Lint Dockerfiles (and, soon, Compose files and Kubernetes manifests) without building anything.",
+        description="Lint Dockerfiles, Compose files and Kubernetes manifests without building anything.",
     )
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     # Accepted after the subcommand too; SUPPRESS keeps the subcommand's default from
@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="lowest severity that makes the exit code 1 (default: warning, or the config's)")
     check.add_argument("--select", type=_csv, help="comma-separated rules to run instead of the defaults")
     check.add_argument("--ignore", type=_csv, default=[], help="comma-separated rules not to run")
-    check.add_argument("--type", choices=["dockerfile"], default="dockerfile",
+    check.add_argument("--type", choices=["dockerfile", "compose", "kubernetes"], default="dockerfile",
                        help="what standard input holds (default: dockerfile)")
 
     explain = commands.add_parser("explain", parents=[common], formatter_class=_HelpFormatter,
@@ -159,7 +159,12 @@ def run_check(args: argparse.Namespace) -> int:
     if missing:
         raise ConfigError(f"{missing[0]}: no such file or directory")
     checker = _Checker(args)
-    targets = [Target("-", args.type)] if args.paths == ["-"] else list(discover(args.paths))
+    if args.paths == ["-"]:
+        targets = [Target("-", args.type)]
+    else:
+        discovery = discover(args.paths)
+        targets = discovery.targets
+        _note_helm(discovery.helm_templates)
     results, failing = [], False
     for target in targets:
         linter, settings = checker.for_path(target.path)
@@ -171,7 +176,8 @@ def run_check(args: argparse.Namespace) -> int:
             result = linter.unreadable(target.path, error.strerror or str(error))
         else:
             ignored = ignored_for_path(target.path, checker.catalog, settings) if target.path != "-" else set()
-            result = linter.lint_bytes(data, target.path, ignored)
+            companions = [(path, _read(path, MAX_BYTES).decode("utf-8", "replace")) for path in target.companions]
+            result = linter.lint_bytes(data, target.path, ignored, target.kind, companions)
         threshold = severity_rank(args.fail_on or settings.fail_on)
         failing = failing or any(severity_rank(f.severity) >= threshold for f in result.findings)
         results.append(result)
@@ -180,6 +186,13 @@ def run_check(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # the reader stopped early (`dlint check . | head`): the verdict still stands
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _note_helm(templates: list[str]) -> None:
+    if templates:
+        more = f" and {len(templates) - 1} more" if len(templates) > 1 else ""
+        print(f"dlint: skipped the Helm template {templates[0]}{more}; check what it renders: "
+              f"helm template … | dlint check --type kubernetes -", file=sys.stderr)
 
 
 def _report(args: argparse.Namespace, results: list, files: int) -> None:
@@ -191,7 +204,7 @@ def _report(args: argparse.Namespace, results: list, files: int) -> None:
         return
     from linter.report import text
 
-    pairs = [(result.findings, result.lines) for result in results]
+    pairs = [(result.findings, result.sources) for result in results]
     if _color(sys.stdout):
         text.render_rich(pairs, files, sys.stdout)
     else:

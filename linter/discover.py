@@ -1,18 +1,42 @@
-"""Which files to check: paths given explicitly, and Dockerfiles found by name in directories."""
+"""Which files to check, and what each holds.
+
+Dockerfiles and Compose files are found by name; other YAML files found while walking a
+directory are opened and kept when they look like Kubernetes manifests (a top-level
+``apiVersion`` and ``kind``). Files named explicitly are always checked: Dockerfiles by
+name, any other YAML by content. Helm templates are skipped, since they are not YAML until
+rendered. A Compose file's ``.override.`` sibling is merged into it, not checked alone.
+"""
 from __future__ import annotations
 
 import os
+import re
 from collections import namedtuple
 from collections.abc import Iterator, Sequence
 
-# Vendored or generated trees: walking them finds other people's Dockerfiles, slowly.
+# Vendored or generated trees: walking them finds other people's files, slowly.
 SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
+_COMPOSE_NAME = re.compile(r"(docker-)?compose(\.[^/]*)?\.ya?ml$|docker-compose[^/]*\.ya?ml$", re.IGNORECASE)
+_YAML_NAME = re.compile(r"\.ya?ml$", re.IGNORECASE)
+_KUBERNETES = (re.compile(r"^apiVersion\s*:", re.M), re.compile(r"^kind\s*:", re.M))
+# Go-template actions Helm charts use; Argo or Tekton "{{inputs.x}}" placeholders are not.
+_HELM = re.compile(r"\{\{-|\{\{\s*(?:\.|\$|/\*|(?:include|template|if|else|range|with|end|define|toYaml|tpl)\b)")
+SNIFF_BYTES = 1 << 20
 
 
-class Target(namedtuple("Target", "path kind error", defaults=(None,))):
-    """A file to check and what it holds (``dockerfile``); ``error`` when a folder could not be listed."""
+class Target(namedtuple("Target", "path kind error companions", defaults=(None, ()))):
+    """A file to check and what it holds (``dockerfile``, ``compose``, ``kubernetes`` or
+    ``yaml``: decide from the content); ``error`` when a folder could not be listed;
+    ``companions`` are the Compose override files merged over it."""
 
     __slots__ = ()
+
+
+class Discovery:
+    """The targets, and the Helm templates skipped on the way (for one line of notice)."""
+
+    def __init__(self) -> None:
+        self.targets: list[Target] = []
+        self.helm_templates: list[str] = []
 
 
 def dockerfile_kind(name: str) -> bool:
@@ -24,23 +48,59 @@ def dockerfile_kind(name: str) -> bool:
     return False
 
 
-def discover(paths: Sequence[str]) -> Iterator[Target]:
-    """Files to check, in a stable order. Explicit files are checked whatever their name;
-    a path that does not exist is still yielded, so it is reported as unreadable."""
+def compose_name(name: str) -> bool:
+    """``compose.yaml``, ``compose.*.yaml``, ``docker-compose*.yml`` (either extension)."""
+    return _COMPOSE_NAME.match(name) is not None
+
+
+def override_of(name: str) -> str | None:
+    """For ``compose.override.yaml`` the base name (``compose.yaml``), else None."""
+    match = re.fullmatch(r"((?:docker-)?compose)\.override\.(ya?ml)", name, re.IGNORECASE)
+    return f"{match.group(1)}.{match.group(2)}" if match else None
+
+
+def _head(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(SNIFF_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def looks_like_kubernetes(text: str) -> bool:
+    return all(pattern.search(text) for pattern in _KUBERNETES)
+
+
+def is_helm_template(text: str) -> bool:
+    return _HELM.search(text) is not None
+
+
+def discover(paths: Sequence[str]) -> Discovery:
+    """Files to check, in a stable order. A path that does not exist is still listed, so it
+    is reported as unreadable."""
+    found = Discovery()
     seen: set[str] = set()
     for given in paths:
-        if os.path.isdir(given):
-            found = _walk(given)
-        else:
-            found = [Target(given, "dockerfile")]
-        for target in found:
+        targets = _walk(given, found) if os.path.isdir(given) else _explicit(given, found)
+        for target in targets:
             key = os.path.normpath(target.path)
             if key not in seen:
                 seen.add(key)
-                yield target
+                found.targets.append(target)
+    return found
 
 
-def _walk(root: str) -> list[Target]:
+def _explicit(path: str, found: Discovery) -> list[Target]:
+    name = os.path.basename(path)
+    if dockerfile_kind(name) or not _YAML_NAME.search(name) and not compose_name(name):
+        return [Target(path, "dockerfile")]
+    if is_helm_template(_head(path)):
+        found.helm_templates.append(path)
+        return []
+    return [Target(path, "compose" if compose_name(name) else "yaml")]
+
+
+def _walk(root: str, found: Discovery) -> list[Target]:
     targets = []
 
     def unlistable(error: OSError) -> None:  # reported, not skipped in silence: it may hold Dockerfiles
@@ -48,7 +108,25 @@ def _walk(root: str) -> list[Target]:
 
     for directory, subdirectories, files in os.walk(root, onerror=unlistable, followlinks=False):
         subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRECTORIES)
+        present = set(files)
         for name in sorted(files):
+            path = os.path.normpath(os.path.join(directory, name))
             if dockerfile_kind(name):
-                targets.append(Target(os.path.normpath(os.path.join(directory, name)), "dockerfile"))
+                targets.append(Target(path, "dockerfile"))
+            elif compose_name(name):
+                if override_of(name) in present:
+                    continue  # merged into its base file
+                targets.append(Target(path, "compose", companions=_overrides(directory, name, present)))
+            elif _YAML_NAME.search(name):
+                head = _head(path)
+                if is_helm_template(head):
+                    found.helm_templates.append(path)
+                elif looks_like_kubernetes(head):
+                    targets.append(Target(path, "kubernetes"))
     return targets
+
+
+def _overrides(directory: str, name: str, present: set[str]) -> tuple[str, ...]:
+    stem, _, extension = name.rpartition(".")
+    candidates = [f"{stem}.override.{extension}", f"{stem}.override.{'yml' if extension == 'yaml' else 'yaml'}"]
+    return tuple(os.path.normpath(os.path.join(directory, c)) for c in candidates if c in present)[:1]

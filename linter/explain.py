@@ -53,7 +53,7 @@ def rule_data(rule: Rule) -> dict:
         "code": rule.code, "name": rule.name, "title": rule.title, "targets": list(rule.targets),
         "severity": rule.severity, "enabled_by_default": rule.enabled_by_default, "tags": list(rule.tags),
         "equivalents": rule.equivalents, "message": rule.message, "fix": rule.fix,
-        "check": {"template": rule.template, "params": rule.params} if rule.template else None,
+        "checks": [{"targets": list(c.targets), "template": c.template, "params": c.params} for c in rule.checks],
         "docs": rule.docs,
         "examples": {
             "bad": [{"code": e.code, "findings": list(e.findings)} for e in rule.bad],

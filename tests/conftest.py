@@ -20,5 +20,5 @@ def lint_with(catalog, text: str, *selectors: str, params: dict | None = None, p
     """Findings of the rules named by ``selectors`` (all when none) on Dockerfile ``text``."""
     rules = [rule for rule in catalog if not selectors or any(rule.matches(s) for s in selectors)]
     if params:
-        rules = [rule._replace(params={**rule.params, **params}) for rule in rules]
+        rules = [rule.with_params(params) for rule in rules]
     return Linter(rules, catalog).lint_text(text, path).findings

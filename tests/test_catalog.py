@@ -60,11 +60,12 @@ def test_codes_and_names_are_unique(catalog):
 def test_templates_exist_and_params_are_valid(catalog):
     jsonschema = pytest.importorskip("jsonschema")
     for rule in catalog:
-        if rule.template:
-            template = load_template(rule.template)
-            jsonschema.validate(rule.params, template.params)
+        for check in rule.checks:
+            assert set(check.targets) <= set(rule.targets), rule.name
+            template = load_template(check.template)
+            jsonschema.validate(check.params, template.params)
             for example in rule.bad + rule.good:
-                jsonschema.validate({**rule.params, **example.config}, template.params)
+                jsonschema.validate({**check.params, **example.config}, template.params)
 
 
 def test_messages_only_use_fields_the_template_can_fill(catalog):

@@ -21,7 +21,10 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-UNITS = ("instruction", "stage", "dockerfile")
+# Dockerfiles: "instruction", "stage" (stateful class), "dockerfile". Compose files: "compose"
+# (the whole file), "service". Kubernetes: "kubernetes" (the whole stream), "object". Both:
+# "workload" and "container", over the normalized view in linter.model.workload.
+UNITS = ("instruction", "stage", "dockerfile", "compose", "service", "kubernetes", "object", "workload", "container")
 
 
 class Template(namedtuple("Template", "name unit params implementation")):

@@ -11,7 +11,7 @@ import json
 import os
 import zlib
 
-from linter.model.rule import Example, Rule
+from linter.model.rule import Check, Example, Rule
 from linter.resources import data_dir
 
 COMPILED = "catalog.json"
@@ -65,15 +65,27 @@ def _examples(items: list[dict] | None) -> tuple[Example, ...]:
     )
 
 
+def _targets(value: str | list[str]) -> tuple[str, ...]:
+    return tuple(value if isinstance(value, list) else [value])
+
+
+def _checks(data: dict, targets: tuple[str, ...]) -> tuple[Check, ...]:
+    """``check: {template, params}`` serves every target; a list gives each its own."""
+    check = data.get("check")
+    if not check:
+        return ()
+    if isinstance(check, dict):
+        return (Check(targets, check["template"], check.get("params", {})),)
+    return tuple(Check(_targets(item["target"]), item["template"], item.get("params", {})) for item in check)
+
+
 def rule_from_data(data: dict) -> Rule:
-    check = data.get("check") or {}
-    targets = data["target"]
+    targets = _targets(data["target"])
     examples = data.get("examples") or {}
     return Rule(
-        code=data["code"], name=data["name"], title=data["title"],
-        targets=tuple(targets if isinstance(targets, list) else [targets]),
+        code=data["code"], name=data["name"], title=data["title"], targets=targets,
         severity=data["severity"], enabled_by_default=data.get("enabled_by_default", True),
-        tags=tuple(data.get("tags", ())), template=check.get("template"), params=check.get("params", {}),
+        tags=tuple(data.get("tags", ())), checks=_checks(data, targets),
         message=data["message"], docs=data.get("docs", {}), equivalents=data.get("equivalents", {}),
         fix=data.get("fix"), bad=_examples(examples.get("bad")), good=_examples(examples.get("good")),
     )

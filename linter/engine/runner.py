@@ -16,14 +16,16 @@ MAX_BYTES = 4 * 1024 * 1024
 
 
 class FileResult:
-    """The findings of one file, and its source lines for code frames."""
+    """The findings of one file, and the source lines of every file they point into (a
+    Compose file's findings may point into its override file) for code frames."""
 
-    __slots__ = ("path", "findings", "lines")
+    __slots__ = ("path", "findings", "sources")
 
-    def __init__(self, path: str, findings: list[Finding] | None = None, lines: list[str] | None = None) -> None:
+    def __init__(self, path: str, findings: list[Finding] | None = None,
+                 sources: dict[str, list[str]] | None = None) -> None:
         self.path = path
         self.findings = findings or []
-        self.lines = lines or []
+        self.sources = sources or {}
 
 
 class _Defaults(dict):
@@ -71,62 +73,153 @@ def _byte_span(data: bytes, offset: int, path: str) -> Span:
 
 
 class Linter:
-    """Lints Dockerfiles with a fixed rule selection. One instance serves many files."""
+    """Lints files with a fixed rule selection. One instance serves many files."""
 
     def __init__(self, rules: Sequence[Rule], catalog: Sequence[Rule], severities: Mapping[str, str] | None = None,
                  build_args: Mapping[str, str] | None = None) -> None:
         self.catalog = list(catalog)
+        self.by_name = {rule.name: rule for rule in catalog}
         self.selected = {rule.code for rule in rules}
         self.severities = dict(severities or {})
         self.build_args = dict(build_args or {})
-        self.problem_rules = {rule.name: rule for rule in catalog if rule.code.startswith("PE")}
-        bound = [(rule, load_template(rule.template)) for rule in rules
-                 if rule.template and "dockerfile" in rule.targets]
-        self.by_unit = {unit: [(rule, t) for rule, t in bound if t.unit == unit]
-                        for unit in ("instruction", "stage", "dockerfile")}
+        self.by_unit: dict[tuple[str, str], list] = {}
+        for rule in rules:
+            for check in rule.checks:
+                template = load_template(check.template)
+                for target in check.targets:
+                    self.by_unit.setdefault((target, template.unit), []).append(
+                        (rule, template.implementation, check.params))
 
-    def lint_bytes(self, data: bytes, path: str, ignored: Iterable[str] = ()) -> FileResult:
-        """Lint one file's bytes; ``ignored`` holds rule codes switched off for this path."""
+    def _bound(self, target: str, unit: str) -> list:
+        return self.by_unit.get((target, unit), [])
+
+    def lint_bytes(self, data: bytes, path: str, ignored: Iterable[str] = (), kind: str = "dockerfile",
+                   companions: Sequence[tuple[str, str]] = ()) -> FileResult:
+        """Lint one file's bytes; ``ignored`` holds rule codes switched off for this path;
+        ``companions`` are Compose override files (path, text) merged over this one."""
         text, problem = decode(data, path)
         if text is None:
             assert problem is not None
             return self._finish(FileResult(path), [self._problem(*problem)], None, set(ignored))
-        return self.lint_text(text, path, ignored)
+        if kind == "dockerfile":
+            return self.lint_text(text, path, ignored)
+        return self.lint_yaml(text, path, kind, set(ignored), companions)
 
     def unreadable(self, path: str, reason: str) -> FileResult:
         return self._finish(FileResult(path), [self._problem("unreadable-file", reason, Span(path, 1, 1, 1, 1))],
                             None, set())
 
+    # -- Dockerfiles ----------------------------------------------------------------------
+
     def lint_text(self, text: str, path: str, ignored: Iterable[str] = ()) -> FileResult:
         dockerfile = parse_dockerfile(text, path, self.build_args)
-        result = FileResult(path, lines=dockerfile.lines)
+        result = FileResult(path, sources={path: dockerfile.lines})
         findings = [self._problem("parse-error", problem.message, problem.span) for problem in dockerfile.problems]
         if not dockerfile.instructions and not dockerfile.problems:
             findings.append(self._problem("parse-error", "no instructions: a Dockerfile needs at least a FROM",
                                           Span(path, 1, 1, 1, 1)))
-        findings.extend(self._run(dockerfile))
-        return self._finish(result, findings, Suppressions(dockerfile, self.catalog), set(ignored))
+        findings.extend(self._run_dockerfile(dockerfile))
+        return self._finish(result, findings, Suppressions.for_dockerfile(dockerfile, self.catalog), set(ignored))
 
-    def _run(self, dockerfile) -> Iterable[Finding]:
-        per_instruction = self.by_unit["instruction"]
-        stateful = [(rule, t.implementation(rule.params)) for rule, t in self.by_unit["stage"]]
+    def _run_dockerfile(self, dockerfile) -> Iterable[Finding]:
+        per_instruction = self._bound("dockerfile", "instruction")
+        stateful = [(rule, implementation(params), params)
+                    for rule, implementation, params in self._bound("dockerfile", "stage")]
         for instruction in dockerfile.global_args:
-            for rule, t in per_instruction:
-                yield from self._findings(rule, t.implementation(instruction, None, rule.params))
+            for rule, check, params in per_instruction:
+                yield from self._findings(rule, check(instruction, None, params))
         for stage in dockerfile.stages:
-            for rule, state in stateful:
+            for rule, state, _ in stateful:
                 yield from self._findings(rule, state.begin_stage(stage, dockerfile))
             for instruction in stage.instructions:
-                for rule, t in per_instruction:
-                    yield from self._findings(rule, t.implementation(instruction, stage, rule.params))
+                for rule, check, params in per_instruction:
+                    yield from self._findings(rule, check(instruction, stage, params))
                     if instruction.trigger is not None:
-                        yield from self._findings(rule, t.implementation(instruction.trigger, stage, rule.params))
-                for rule, state in stateful:
+                        yield from self._findings(rule, check(instruction.trigger, stage, params))
+                for rule, state, _ in stateful:
                     yield from self._findings(rule, state.instruction(instruction, stage))
-            for rule, state in stateful:
+            for rule, state, _ in stateful:
                 yield from self._findings(rule, state.end_stage(stage, dockerfile))
-        for rule, t in self.by_unit["dockerfile"]:
-            yield from self._findings(rule, t.implementation(dockerfile, rule.params))
+        for rule, check, params in self._bound("dockerfile", "dockerfile"):
+            yield from self._findings(rule, check(dockerfile, params))
+
+    # -- Compose files and Kubernetes manifests -------------------------------------------
+
+    def lint_yaml(self, text: str, path: str, kind: str, ignored: set[str],
+                  companions: Sequence[tuple[str, str]] = ()) -> FileResult:
+        """``kind`` is ``compose``, ``kubernetes`` or ``yaml`` (decided from the content)."""
+        from linter.parsers.yaml import parse_yaml
+
+        stream = parse_yaml(text, path)
+        result = FileResult(path, sources={path: stream.lines})
+        findings = [self._problem(problem.rule, problem.message, problem.span) for problem in stream.problems]
+        if kind == "yaml":
+            kind = yaml_kind(stream.documents)  # None: YAML that is neither, such as a CI workflow
+        if kind == "compose":
+            model, workloads, ignored_nodes = self._compose(stream, path, companions, result, findings)
+            findings += self._run_units("compose", model, model.services, workloads)
+        elif kind == "kubernetes":
+            model, workloads, ignored_nodes = self._kubernetes(stream, path, findings)
+            findings += self._run_units("kubernetes", model, model.objects, workloads)
+        else:
+            ignored_nodes = []
+        suppressions = Suppressions.for_yaml(stream.lines, ignored_nodes)
+        return self._finish(result, findings, suppressions, ignored)
+
+    def _compose(self, stream, path: str, companions, result: FileResult, findings: list) -> tuple:
+        from linter.parsers.compose import merge_compose, parse_compose, to_workloads
+        from linter.parsers.yaml import parse_yaml
+
+        documents = stream.documents
+        for companion_path, companion_text in companions:
+            companion = parse_yaml(companion_text, companion_path)
+            result.sources[companion_path] = companion.lines
+            findings += [self._problem(p.rule, p.message, p.span) for p in companion.problems]
+            if documents and documents[0].root is not None and companion.documents \
+                    and companion.documents[0].root is not None:
+                merged = merge_compose(documents[0].root, companion.documents[0].root)
+                documents = [documents[0].__class__(merged, 0)]
+        compose = parse_compose(documents, path)
+        workloads = to_workloads(compose)
+        findings += [self._problem(name, message, span) for name, message, span in compose.problems]
+        ignored_nodes = []
+        for workload in workloads:
+            findings += [self._problem(name, message, span) for name, message, span in workload.problems]
+            if workload.ignored:
+                ignored_nodes.append(_node_range(workload.node, workload.ignored))
+        return compose, workloads, ignored_nodes
+
+    def _kubernetes(self, stream, path: str, findings: list) -> tuple:
+        from linter.parsers.kubernetes import parse_kubernetes, to_workloads
+
+        objects = parse_kubernetes(stream.documents, path)
+        workloads = to_workloads(objects)
+        findings += [self._problem(name, message, span) for name, message, span in objects.problems]
+        ignored_nodes = [_node_range(obj.node, obj.ignored) for obj in objects.objects if obj.ignored]
+        for workload in workloads:
+            findings += [self._problem(name, message, span) for name, message, span in workload.problems]
+            if workload.ignored:
+                ignored_nodes.append(_node_range(workload.node, workload.ignored))
+        return objects, workloads, ignored_nodes
+
+    def _run_units(self, target: str, model, parts: Sequence, workloads: Sequence) -> list[Finding]:
+        """The file-level, per-service (or per-object), per-workload and per-container checks."""
+        part_unit = "service" if target == "compose" else "object"
+        findings: list[Finding] = []
+        for rule, check, params in self._bound(target, target):
+            findings += self._findings(rule, check(model, params))
+        for part in parts:
+            for rule, check, params in self._bound(target, part_unit):
+                findings += self._findings(rule, check(part, model, params))
+        for workload in workloads:
+            for rule, check, params in self._bound(target, "workload"):
+                findings += self._findings(rule, check(workload, params))
+            for container in workload.containers:
+                for rule, check, params in self._bound(target, "container"):
+                    findings += self._findings(rule, check(container, workload, params))
+        return findings
+
+    # -- findings -------------------------------------------------------------------------
 
     def _findings(self, rule: Rule, hits: Iterable[Hit] | None) -> Iterable[Finding]:
         for hit in hits or ():
@@ -134,7 +227,7 @@ class Linter:
             yield Finding(rule.code, rule.name, self.severities.get(rule.code, rule.severity), message, hit.span)
 
     def _problem(self, name: str, message: str, span: Span) -> Finding:
-        rule = self.problem_rules[name]
+        rule = self.by_name[name]
         text = rule.message.format_map(_Defaults(detail=message))
         return Finding(rule.code, rule.name, self.severities.get(rule.code, rule.severity), text, span)
 
@@ -149,3 +242,20 @@ class Linter:
             kept.append(finding)
         result.findings = sorted(kept, key=Finding.sort_key)
         return result
+
+
+def _node_range(node, selectors: set[str]) -> tuple[int, int, set[str]]:
+    """A service's or object's lines, from its key (when it has one) to its last value."""
+    start = (node.key_span or node.span).line
+    return start, node.span.end_line, {selector.strip().lower() for selector in selectors}
+
+
+def yaml_kind(documents: Sequence) -> str | None:
+    """``kubernetes`` when a document has ``apiVersion`` and ``kind``; ``compose`` when the
+    first has ``services``; otherwise None."""
+    roots = [document.root for document in documents if document.root is not None and document.root.is_map]
+    if any(root.get("apiVersion") is not None and root.get("kind") is not None for root in roots):
+        return "kubernetes"
+    if roots and roots[0].get("services") is not None:
+        return "compose"
+    return None

@@ -10,11 +10,28 @@ class Example(namedtuple("Example", "code findings config path", defaults=((), {
     __slots__ = ()
 
 
-class Rule(namedtuple("Rule", "code name title targets severity enabled_by_default tags template params message "
-                              "docs equivalents fix bad good", defaults=({}, None, (), ()))):
-    """Metadata, the template and params that implement it, docs and examples."""
+class Check(namedtuple("Check", "targets template params")):
+    """One implementation of a rule: the template and params used for these targets."""
 
     __slots__ = ()
+
+
+class Rule(namedtuple("Rule", "code name title targets severity enabled_by_default tags checks message "
+                              "docs equivalents fix bad good", defaults=({}, None, (), ()))):
+    """Metadata, the checks that implement it (one per format when the formats differ), docs
+    and examples."""
+
+    __slots__ = ()
+
+    def check_for(self, target: str) -> Check | None:
+        for check in self.checks:
+            if target in check.targets:
+                return check
+        return None
+
+    def with_params(self, params: dict) -> Rule:
+        """The rule with ``params`` laid over every check's own (an example's ``config``)."""
+        return self._replace(checks=tuple(c._replace(params={**c.params, **params}) for c in self.checks))
 
     def matches(self, selector: str) -> bool:
         """True for this rule's code, its name, a code prefix (``DF``, ``DF1``) or ``ALL``."""

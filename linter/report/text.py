@@ -22,7 +22,8 @@ def headline(finding: Finding) -> str:
            f"{finding.message}"
 
 
-def render_plain(results: Sequence[tuple[Sequence[Finding], list[str]]], files: int, out: TextIOBase) -> None:
+def render_plain(results: Sequence[tuple[Sequence[Finding], dict[str, list[str]]]], files: int,
+                 out: TextIOBase) -> None:
     findings = [finding for file_findings, _ in results for finding in file_findings]
     for finding in findings:
         out.write(headline(finding) + "\n")
@@ -32,14 +33,16 @@ def render_plain(results: Sequence[tuple[Sequence[Finding], list[str]]], files: 
 _STYLES = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
 
 
-def render_rich(results: Sequence[tuple[Sequence[Finding], list[str]]], files: int, out: TextIOBase) -> None:
-    """Coloured headlines with the source lines of each span and a caret underline."""
+def render_rich(results: Sequence[tuple[Sequence[Finding], dict[str, list[str]]]], files: int,
+                out: TextIOBase) -> None:
+    """Coloured headlines with the source lines of each span and a caret underline; ``results``
+    pairs each file's findings with the source lines of the files they point into."""
     from rich.console import Console
     from rich.markup import escape
 
     console = Console(file=out, highlight=False, emoji=False)  # `:fire:` in a RUN line stays text
     findings = []
-    for file_findings, lines in results:
+    for file_findings, sources in results:
         for finding in file_findings:
             findings.append(finding)
             span = finding.span
@@ -47,7 +50,7 @@ def render_rich(results: Sequence[tuple[Sequence[Finding], list[str]]], files: i
                 f"[bold]{escape(span.path)}:{span.line}:{span.column}:[/] [{_STYLES[finding.severity]}]"
                 f"{finding.code}[/] [dim]\\[{finding.severity}] {finding.name}:[/] {escape(finding.message)}"
             )
-            for text in frame(span, lines):
+            for text in frame(span, sources.get(span.path, [])):
                 console.print(escape(text), style="dim" if not text.lstrip(" |0123456789").startswith("^") else "red")
     console.print(summary(findings, files), style="bold")
 
