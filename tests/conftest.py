@@ -17,8 +17,10 @@ def catalog():
 
 
 def lint_with(catalog, text: str, *selectors: str, params: dict | None = None, path: str = "Dockerfile"):
-    """Findings of the rules named by ``selectors`` (all when none) on Dockerfile ``text``."""
+    """Findings of the rules named by ``selectors`` (all when none) on ``text``: a Dockerfile, or
+    a Compose file or Kubernetes manifest when ``path`` ends in .yaml or .yml."""
     rules = [rule for rule in catalog if not selectors or any(rule.matches(s) for s in selectors)]
     if params:
         rules = [rule.with_params(params) for rule in rules]
-    return Linter(rules, catalog).lint_text(text, path).findings
+    kind = "yaml" if path.endswith((".yaml", ".yml")) else "dockerfile"
+    return Linter(rules, catalog).lint_bytes(text.encode("utf-8"), path, kind=kind).findings

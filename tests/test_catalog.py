@@ -43,9 +43,10 @@ def test_rule_files_match_the_schema():
                      for e in validator.iter_errors(document)]
         if name != f"{name.split('/')[0]}/{document.get('name')}.yaml":
             problems.append(f"{name}: file name differs from the rule name {document.get('name')!r}")
-        if name.split("/")[0] not in (document["target"] if isinstance(document["target"], list)
-                                      else [document["target"]]):
-            problems.append(f"{name}: folder is not one of the rule's targets")
+        folder = name.split("/")[0]
+        targets = document["target"] if isinstance(document["target"], list) else [document["target"]]
+        if folder not in targets and not (folder == "workload" and document["code"].startswith("WL")):
+            problems.append(f"{name}: folder is neither one of the rule's targets nor workload/ for a WL rule")
     assert problems == []
 
 

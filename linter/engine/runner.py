@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import codecs
 import importlib
+import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 
 from linter.checks import TEMPLATES, Template
@@ -11,6 +13,7 @@ from linter.model.finding import Finding, Hit
 from linter.model.rule import Rule
 from linter.model.span import Span
 from linter.parsers.dockerfile import parse_dockerfile
+from linter.resources import data_dir
 
 MAX_BYTES = 4 * 1024 * 1024
 
@@ -83,6 +86,7 @@ class Linter:
         self.severities = dict(severities or {})
         self.build_args = dict(build_args or {})
         self.by_unit: dict[tuple[str, str], list] = {}
+        self._schemas: dict[str, dict] = {}
         for rule in rules:
             for check in rule.checks:
                 template = load_template(check.template)
@@ -180,6 +184,7 @@ class Linter:
                 merged = merge_compose(documents[0].root, companion.documents[0].root)
                 documents = [documents[0].__class__(merged, 0)]
         compose = parse_compose(documents, path)
+        findings += self._schema_problems("compose-schema-violation", "compose.schema.json", [compose.root])
         workloads = to_workloads(compose)
         findings += [self._problem(name, message, span) for name, message, span in compose.problems]
         ignored_nodes = []
@@ -193,6 +198,8 @@ class Linter:
         from linter.parsers.kubernetes import parse_kubernetes, to_workloads
 
         objects = parse_kubernetes(stream.documents, path)
+        findings += self._schema_problems("kubernetes-schema-violation", "kubernetes.schema.json",
+                                          [obj.node for obj in objects.objects])
         workloads = to_workloads(objects)
         findings += [self._problem(name, message, span) for name, message, span in objects.problems]
         ignored_nodes = [_node_range(obj.node, obj.ignored) for obj in objects.objects if obj.ignored]
@@ -201,6 +208,19 @@ class Linter:
             if workload.ignored:
                 ignored_nodes.append(_node_range(workload.node, workload.ignored))
         return objects, workloads, ignored_nodes
+
+    def _schema_problems(self, rule_name: str, schema_file: str, roots: Sequence) -> list[Finding]:
+        """Schema errors as findings, when the rule is selected (jsonschema is imported only then)."""
+        if self.by_name[rule_name].code not in self.selected or not roots:
+            return []
+        from linter.parsers.validation import validate_document
+
+        if schema_file not in self._schemas:
+            with open(os.path.join(data_dir("schemas"), schema_file), encoding="utf-8") as handle:
+                self._schemas[schema_file] = json.load(handle)
+        schema = self._schemas[schema_file]
+        return [self._problem(rule_name, message, span)
+                for root in roots if root is not None for message, span in validate_document(root, schema)]
 
     def _run_units(self, target: str, model, parts: Sequence, workloads: Sequence) -> list[Finding]:
         """The file-level, per-service (or per-object), per-workload and per-container checks."""

@@ -75,8 +75,19 @@ class _Builder:
             return YNode("scalar", self.scalar(node), self.span(node), key_span, tag)
         active = active | {id(node)}
         if isinstance(node, yaml.SequenceNode):
-            return YNode("seq", [self.build(item, None, active) for item in node.value], self.span(node), key_span, tag)
-        return YNode("map", self.mapping(node, active), self.span(node), key_span, tag)
+            items = [self.build(item, None, active) for item in node.value]
+            return YNode("seq", items, self.collection_span(node, items), key_span, tag)
+        values = self.mapping(node, active)
+        return YNode("map", values, self.collection_span(node, list(values.values())), key_span, tag)
+
+    def collection_span(self, node, children: list[YNode]) -> Span:
+        """A block collection ends with its last value; PyYAML's end mark is where the next
+        sibling key starts, which would put that key's line inside this node."""
+        span = self.span(node)
+        if node.flow_style or not children:
+            return span
+        last = max(children, key=lambda child: (child.span.end_line, child.span.end_column)).span
+        return Span(span.path, span.line, span.column, last.end_line, last.end_column)
 
     def scalar(self, node):
         kind = node.tag[len(_CORE):] if node.tag.startswith(_CORE) else "str"
