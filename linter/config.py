@@ -27,13 +27,14 @@ class Settings:
 
     def __init__(self, select: list[str] | None = None, ignore: list[str] | None = None,
                  severity: dict[str, str] | None = None, per_path_ignores: dict[str, list[str]] | None = None,
-                 fail_on: str = "warning", root: str | None = None, source: str | None = None,
+                 fail_on: str = "warning", trusted_registries: list[str] | None = None, root: str | None = None, source: str | None = None,
                  locate: Callable | None = None) -> None:
         self.select = select
         self.ignore = ignore or []
         self.severity = severity or {}
         self.per_path_ignores = per_path_ignores or {}
         self.fail_on = fail_on
+        self.trusted_registries = trusted_registries or []
         self.root = root
         self.source = source
         self.locate = locate  # setting keys -> (line, column) in the source file
@@ -86,6 +87,7 @@ def load_settings(path: str) -> Settings:
     return Settings(
         select=data.get("select"), ignore=data.get("ignore", []), severity=data.get("severity", {}),
         per_path_ignores=data.get("per-path-ignores", {}), fail_on=data.get("fail-on", "warning"),
+        trusted_registries=data.get("trusted-registries"),
         root=os.path.dirname(path), source=path, locate=locate,
     )
 
@@ -232,7 +234,12 @@ def select_rules(catalog: Sequence[Rule], settings: Settings, select: Sequence[s
     codes |= {rule.code for rule in catalog if rule.code.startswith("PE")}
     codes -= resolve_selectors(settings.ignore, catalog, origin)
     codes -= resolve_selectors(ignore, catalog, "--ignore")
-    return [rule for rule in catalog if rule.code in codes]
+    chosen_rules = [rule for rule in catalog if rule.code in codes]
+    if settings.trusted_registries:
+        # The untrusted-registry rule is inactive until a list is configured.
+        chosen_rules = [rule.with_params({"trusted": settings.trusted_registries})
+                        if rule.name == "untrusted-registry" else rule for rule in chosen_rules]
+    return chosen_rules
 
 
 def severity_overrides(catalog: Sequence[Rule], settings: Settings) -> dict[str, str]:
