@@ -23,9 +23,11 @@ class Quantity(namedtuple("Quantity", "amount raw span")):
 
 
 # Mount kinds: "volume" (a named Compose volume), "claim" (a PersistentVolumeClaim or a
-# volumeClaimTemplate), "bind" (a Compose bind mount), "hostPath", "tmpfs", "emptyDir",
-# "anonymous" (a Compose volume with no name), "configMap", "secret", "projected", "other".
-PERSISTENT_KINDS = frozenset({"volume", "claim", "bind", "hostPath"})
+# volumeClaimTemplate), "bind" (a Compose bind mount), "hostPath", "network" (a Kubernetes
+# in-tree network or cloud disk written inline: nfs, awsElasticBlockStore…; ``source`` names
+# the type), "tmpfs", "emptyDir", "anonymous" (a Compose volume with no name), "configMap",
+# "secret", "projected", "downwardAPI", "other".
+PERSISTENT_KINDS = frozenset({"volume", "claim", "bind", "hostPath", "network"})
 
 
 class Mount(namedtuple("Mount", "target kind source read_only span")):
