@@ -11,15 +11,12 @@ from __future__ import annotations
 import os
 import re
 from collections import namedtuple
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 # Vendored or generated trees: walking them finds other people's files, slowly.
 SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
 _COMPOSE_NAME = re.compile(r"(docker-)?compose(\.[^/]*)?\.ya?ml$|docker-compose[^/]*\.ya?ml$", re.IGNORECASE)
 _YAML_NAME = re.compile(r"\.ya?ml$", re.IGNORECASE)
-_KUBERNETES = (re.compile(r"^apiVersion\s*:", re.M), re.compile(r"^kind\s*:", re.M))
-# Go-template actions Helm charts use; Argo or Tekton "{{inputs.x}}" placeholders are not.
-_HELM = re.compile(r"\{\{-|\{\{\s*(?:\.|\$|/\*|(?:include|template|if|else|range|with|end|define|toYaml|tpl)\b)")
 SNIFF_BYTES = 1 << 20
 
 
@@ -59,20 +56,23 @@ def override_of(name: str) -> str | None:
     return f"{match.group(1)}.{match.group(2)}" if match else None
 
 
+def _sniff(path: str) -> str:
+    """``helm``, ``kubernetes`` or ``""`` for a YAML file, from its first megabyte."""
+    # Imported here: a run over Dockerfiles alone never pays for the Kubernetes reader.
+    from linter.parsers.kubernetes import is_helm_template, looks_like_kubernetes
+
+    head = _head(path)
+    if is_helm_template(head):
+        return "helm"
+    return "kubernetes" if looks_like_kubernetes(head) else ""
+
+
 def _head(path: str) -> str:
     try:
         with open(path, "rb") as handle:
             return handle.read(SNIFF_BYTES).decode("utf-8", "replace")
     except OSError:
         return ""
-
-
-def looks_like_kubernetes(text: str) -> bool:
-    return all(pattern.search(text) for pattern in _KUBERNETES)
-
-
-def is_helm_template(text: str) -> bool:
-    return _HELM.search(text) is not None
 
 
 def discover(paths: Sequence[str]) -> Discovery:
@@ -94,7 +94,7 @@ def _explicit(path: str, found: Discovery) -> list[Target]:
     name = os.path.basename(path)
     if dockerfile_kind(name) or not _YAML_NAME.search(name) and not compose_name(name):
         return [Target(path, "dockerfile")]
-    if is_helm_template(_head(path)):
+    if _sniff(path) == "helm":
         found.helm_templates.append(path)
         return []
     return [Target(path, "compose" if compose_name(name) else "yaml")]
@@ -118,10 +118,10 @@ def _walk(root: str, found: Discovery) -> list[Target]:
                     continue  # merged into its base file
                 targets.append(Target(path, "compose", companions=_overrides(directory, name, present)))
             elif _YAML_NAME.search(name):
-                head = _head(path)
-                if is_helm_template(head):
+                kind = _sniff(path)
+                if kind == "helm":
                     found.helm_templates.append(path)
-                elif looks_like_kubernetes(head):
+                elif kind == "kubernetes":
                     targets.append(Target(path, "kubernetes"))
     return targets
 

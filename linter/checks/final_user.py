@@ -26,6 +26,11 @@ PARAMS = {
     },
 }
 
+# The rest of the message of the rule, which also serves Compose and Kubernetes (container-user).
+_CONTEXT = {"outcome": "the container runs as root",
+            "fix": "create an unprivileged user and end the final stage with `USER <uid>` (a numeric uid such as "
+                   "10001 also satisfies Kubernetes' runAsNonRoot)"}
+
 
 def _last_user(stage: Stage) -> Instruction | None:
     found = None
@@ -68,10 +73,10 @@ def check(dockerfile: Dockerfile, params: dict) -> Iterator[Hit]:
             if user not in root_users:
                 return
             if stage is final:
-                yield Hit(word.span, {"user": word.value, "line": word.span.line,
+                yield Hit(word.span, {**_CONTEXT, "user": word.value, "line": word.span.line,
                                       "problem": f"the final stage's last `USER` is `{word.value}`"})
             elif image_word is not None:
-                yield Hit(image_word.span, {"user": word.value, "line": word.span.line,
+                yield Hit(image_word.span, {**_CONTEXT, "user": word.value, "line": word.span.line,
                                             "problem": f"the final stage inherits `USER {word.value}` from "
                                                        f"line {word.span.line}"})
             return
@@ -84,5 +89,5 @@ def check(dockerfile: Dockerfile, params: dict) -> Iterator[Hit]:
         image = base.text or image_word.text
         problem = (f"no `USER` is set in the final stage or the stages it is built from, and `{image}` "
                    f"defaults to root")
-        yield Hit(image_word.span, {"user": "root", "line": image_word.span.line, "problem": problem})
+        yield Hit(image_word.span, {**_CONTEXT, "user": "root", "line": image_word.span.line, "problem": problem})
         return

@@ -184,7 +184,7 @@ class Linter:
                 merged = merge_compose(documents[0].root, companion.documents[0].root)
                 documents = [documents[0].__class__(merged, 0)]
         compose = parse_compose(documents, path)
-        findings += self._schema_problems("compose-schema-violation", "compose.schema.json", [compose.root])
+        findings += self._schema_problems("compose-schema-violation", "compose.schema.json", [compose.raw])
         workloads = to_workloads(compose)
         findings += [self._problem(name, message, span) for name, message, span in compose.problems]
         ignored_nodes = []
@@ -198,9 +198,14 @@ class Linter:
         from linter.parsers.kubernetes import parse_kubernetes, to_workloads
 
         objects = parse_kubernetes(stream.documents, path)
-        findings += self._schema_problems("kubernetes-schema-violation", "kubernetes.schema.json",
-                                          [obj.node for obj in objects.objects])
         workloads = to_workloads(objects)
+        problems = objects.problems + [problem for workload in workloads for problem in workload.problems]
+        # Where the reader already says what is wrong (a bad quantity), the schema's generic
+        # complaint about the same value adds nothing.
+        explained = {span for _, _, span in problems}
+        findings += [finding for finding in self._schema_problems(
+            "kubernetes-schema-violation", "kubernetes.schema.json", [obj.node for obj in objects.objects], yaml11=True)
+            if finding.span not in explained]
         findings += [self._problem(name, message, span) for name, message, span in objects.problems]
         ignored_nodes = [_node_range(obj.node, obj.ignored) for obj in objects.objects if obj.ignored]
         for workload in workloads:
@@ -209,7 +214,8 @@ class Linter:
                 ignored_nodes.append(_node_range(workload.node, workload.ignored))
         return objects, workloads, ignored_nodes
 
-    def _schema_problems(self, rule_name: str, schema_file: str, roots: Sequence) -> list[Finding]:
+    def _schema_problems(self, rule_name: str, schema_file: str, roots: Sequence, yaml11: bool = False,
+                         ) -> list[Finding]:
         """Schema errors as findings, when the rule is selected (jsonschema is imported only then)."""
         if self.by_name[rule_name].code not in self.selected or not roots:
             return []
@@ -220,7 +226,8 @@ class Linter:
                 self._schemas[schema_file] = json.load(handle)
         schema = self._schemas[schema_file]
         return [self._problem(rule_name, message, span)
-                for root in roots if root is not None for message, span in validate_document(root, schema)]
+                for root in roots if root is not None
+                for message, span in validate_document(root, schema, yaml11)]
 
     def _run_units(self, target: str, model, parts: Sequence, workloads: Sequence) -> list[Finding]:
         """The file-level, per-service (or per-object), per-workload and per-container checks."""
@@ -254,9 +261,11 @@ class Linter:
     def _finish(self, result: FileResult, findings: list[Finding], suppressions: Suppressions | None,
                 ignored: set[str]) -> FileResult:
         kept = []
+        seen: set[Finding] = set()
         for finding in findings:
-            if finding.code not in self.selected or finding.code in ignored:
+            if finding.code not in self.selected or finding.code in ignored or finding in seen:
                 continue
+            seen.add(finding)  # a value inherited through `extends` is reported once
             if suppressions is not None and suppressions.suppresses(finding):
                 continue
             kept.append(finding)

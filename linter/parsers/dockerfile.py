@@ -408,11 +408,15 @@ def _shebang_is_shell(body: str) -> bool:
 
 
 def _shell_commands(tokens: list[Token], source: SourceMap, base: int) -> tuple[ShellCommand, ...]:
+    def word(token: Token) -> Word:
+        # An unclosed quote or backtick runs to the end of the text; the span stops at the line's end.
+        end = token.start + len(token.raw.rstrip("\n")) if token.raw.endswith("\n") else token.end
+        return Word(token.text, source.span(base + token.start, base + end), token.value)
+
     commands = []
     for operator, assignments, words in split_commands(tokens):
-        word_nodes = tuple(Word(t.text, source.span(base + t.start, base + t.end), t.value) for t in words)
-        assignment_nodes = tuple(Word(t.text, source.span(base + t.start, base + t.end), t.value)
-                                 for t in assignments)
+        word_nodes = tuple(word(t) for t in words)
+        assignment_nodes = tuple(word(t) for t in assignments)
         first = (assignment_nodes or word_nodes)[0].span
         commands.append(ShellCommand(word_nodes, operator, first.cover(word_nodes[-1].span), assignment_nodes))
     return tuple(commands)

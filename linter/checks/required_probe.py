@@ -1,0 +1,37 @@
+"""A Kubernetes container without a liveness or readiness probe.
+
+Not required on init containers (the API refuses probes on them, except native sidecars,
+which may set them but need not), on ephemeral containers, or in workloads that run to
+completion (``skip_kinds``: Jobs and CronJobs are not behind a Service and are not restarted
+for being slow). Reported at the container's ``name`` key.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.checks import template
+from linter.checks._security import subject
+from linter.model.finding import Hit
+from linter.model.workload import Container, Workload
+
+PARAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["probe"],
+    "properties": {
+        "probe": {"enum": ["liveness", "readiness"]},
+        "skip_kinds": {"type": "array", "items": {"type": "string"}, "uniqueItems": True,
+                       "description": "workload kinds that need no probe (default [Job, CronJob])"},
+    },
+}
+
+
+@template("required-probe", unit="container", params=PARAMS)
+def check(container: Container, workload: Workload, params: dict) -> Iterator[Hit]:
+    if container.init or workload.kind in params.get("skip_kinds", ("Job", "CronJob")):
+        return
+    probe = params["probe"]
+    if getattr(container, probe) is not None:
+        return
+    yield Hit(container.anchor, {"subject": subject(container, workload), "probe": probe,
+                                 "key": f"{probe}Probe", "container": container.name, "workload": workload.name})
