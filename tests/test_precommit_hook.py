@@ -144,3 +144,16 @@ def test_as_a_commit_hook(hook_repo, project, pre_commit_home):
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert "Passed" in accepted.stdout + accepted.stderr
     assert _git("log", "--format=%s", cwd=project, env=env).strip() == "add a pinned Dockerfile"
+
+
+def test_the_hook_checks_compose_files_and_manifests_and_passes_over_other_yaml(hook_repo, project, pre_commit_home):
+    _write(project, "compose.yaml", "services:\n  db:\n    image: postgres\n")
+    _write(project, "k8s/web.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n"
+                                    "  containers:\n    - name: web\n      image: nginx\n")
+    _write(project, ".github/workflows/ci.yml", "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n")
+    checked = _try_repo(hook_repo, project, pre_commit_home, "compose.yaml", "k8s/web.yaml",
+                        ".github/workflows/ci.yml")
+    assert checked.returncode != 0
+    assert "compose.yaml:3:12: WL502" in checked.stdout
+    assert "k8s/web.yaml:7:14: WL502" in checked.stdout
+    assert "ci.yml:" not in checked.stdout
