@@ -63,6 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", type=_csv, default=[], help="comma-separated rules not to run")
     check.add_argument("--type", choices=["dockerfile", "compose", "kubernetes"], default="dockerfile",
                        help="what standard input holds (default: dockerfile)")
+    check.add_argument("--build-arg", action="append", default=[], metavar="NAME[=VALUE]", dest="build_args",
+                       help="a build argument's value, as `docker build --build-arg` gives it (repeatable; "
+                            "NAME alone takes the value from the environment)")
+    check.add_argument("--fix", action="store_true",
+                       help="apply the safe fixes to Dockerfiles, then report what remains")
+    check.add_argument("--diff", action="store_true",
+                       help="with --fix: print the fixes as a unified diff instead of writing the files")
 
     explain = commands.add_parser("explain", parents=[common], formatter_class=_HelpFormatter,
                                   help="show what a rule checks, why, and the fix")
@@ -107,6 +114,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _build_args(values: Sequence[str]) -> dict[str, str]:
+    """``--build-arg NAME=VALUE``; ``NAME`` alone is read from the environment (as docker
+    does) and left unset when the environment has no such variable."""
+    found: dict[str, str] = {}
+    for item in values:
+        name, eq, value = item.partition("=")
+        name = name.strip()
+        if not name or any(ch.isspace() for ch in name):
+            raise ConfigError(f"--build-arg {item!r}: expected NAME=VALUE")
+        if eq:
+            found[name] = value
+        elif name in os.environ:
+            found[name] = os.environ[name]
+    return found
+
+
 def _catalog():
     from linter.engine.catalog import load_catalog
 
@@ -120,6 +143,7 @@ class _Checker:
         self.args = args
         self.catalog = _catalog()
         self._by_config: dict[str | None, tuple] = {}
+        self.build_args = _build_args(getattr(args, "build_args", None) or [])
         # Unknown rules on the command line are usage errors even when no file is found.
         resolve_selectors(args.select or [], self.catalog, "--select")
         resolve_selectors(args.ignore, self.catalog, "--ignore")
@@ -134,7 +158,7 @@ class _Checker:
             settings = load_settings(config) if config else Settings()
             check_rule_names(self.catalog, settings)
             rules = select_rules(self.catalog, settings, self.args.select, self.args.ignore)
-            linter = Linter(rules, self.catalog, severity_overrides(self.catalog, settings))
+            linter = Linter(rules, self.catalog, severity_overrides(self.catalog, settings), self.build_args)
             self._by_config[key] = (linter, settings)
         return self._by_config[key]
 
@@ -158,6 +182,13 @@ def run_check(args: argparse.Namespace) -> int:
     missing = [path for path in args.paths if path != "-" and not os.path.lexists(path)]
     if missing:
         raise ConfigError(f"{missing[0]}: no such file or directory")
+    if args.diff and not args.fix:
+        raise ConfigError("--diff only goes with --fix (dlint check --fix --diff)")
+    fixer = None
+    if args.fix:
+        from linter.fix import Fixer
+
+        fixer = Fixer(diff=args.diff, stdin=args.paths == ["-"])
     checker = _Checker(args)
     if args.paths == ["-"]:
         targets = [Target("-", args.type)]
@@ -177,12 +208,18 @@ def run_check(args: argparse.Namespace) -> int:
         else:
             ignored = ignored_for_path(target.path, checker.catalog, settings) if target.path != "-" else set()
             companions = [(path, _read(path, MAX_BYTES).decode("utf-8", "replace")) for path in target.companions]
-            result = linter.lint_bytes(data, target.path, ignored, target.kind, companions)
+            if fixer is not None and target.kind == "dockerfile":
+                result = fixer.fix(linter, data, target.path, ignored)
+            else:
+                result = linter.lint_bytes(data, target.path, ignored, target.kind, companions)
         threshold = severity_rank(args.fail_on or settings.fail_on)
         failing = failing or any(severity_rank(f.severity) >= threshold for f in result.findings)
         results.append(result)
     try:
-        _report(args, results, len(targets))
+        if fixer is not None:
+            fixer.finish()  # the diffs or the fixed standard input on stdout, a summary on stderr
+        if fixer is None or not (args.diff or fixer.stdin):
+            _report(args, results, len(targets))
     except BrokenPipeError:  # the reader stopped early (`dlint check . | head`): the verdict still stands
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_FINDINGS if failing else EXIT_OK

@@ -195,8 +195,18 @@ def _suggest(word: str, choices: Sequence[str]) -> str:
 def suggest_rule(word: str, catalog: Sequence[Rule]) -> str:
     """`` (did you mean 'x'?)`` for the closest rule name or code, or ``""``."""
     # Names are lower case and codes upper case: compare each in its own case (`df5o1` -> DF501).
-    return (_suggest(word.lower(), [rule.name for rule in catalog])
-            or _suggest(word.upper(), [rule.code for rule in catalog]))
+    return _suggest(word.lower(), [rule.name for rule in catalog]) or _suggest_code(word, catalog)
+
+
+def _suggest_code(word: str, catalog: Sequence[Rule]) -> str:
+    """The code meant when a 0 was typed as O (or 1 as I or l), or the only code one character
+    away: codes differ in one digit from many others, so a looser match would mislead."""
+    typed = word.upper().replace("O", "0").replace("I", "1").replace("L", "1")
+    codes = [rule.code for rule in catalog]
+    if typed in codes:
+        return f" (did you mean {typed!r}?)"
+    near = [code for code in codes if len(code) == len(typed) and sum(a != b for a, b in zip(code, typed)) == 1]
+    return f" (did you mean {near[0]!r}?)" if len(near) == 1 else ""
 
 
 def resolve_selectors(selectors: Sequence[str], catalog: Sequence[Rule], origin: str) -> set[str]:

@@ -127,3 +127,129 @@ def test_suppressions_through_the_command_line(capsys, tmp_path, monkeypatch):
     code, document, _ = check_json(capsys, "--select", "DF501", ".")
     assert code == 1
     assert positions(document) == [("a/Dockerfile", "DF501", 3, 6)]
+
+
+# -- reasons ------------------------------------------------------------------------------
+
+
+def test_an_ignore_with_a_reason_as_in_the_issue(catalog):
+    text = ("FROM ubuntu:24.04\n# dlint: ignore=DF201 -- vendored image\n"
+            "RUN apt-get update && apt-get install -y --no-install-recommends curl\n"
+            "RUN apt-get update && apt-get install -y --no-install-recommends git\n")
+    assert found(catalog, text, "DF201") == [("DF201", 4, 5)]
+
+
+# -- checkov and trivy pragmas ----------------------------------------------------------------
+
+# DF102 (apt-update-alone) declares trivy DS-0017 and checkov CKV_DOCKER_5; DF202
+# (apt-install-recommends) trivy DS-0029; DF201 (apt-lists-not-removed) neither.
+LONE_UPDATES = ("FROM ubuntu:24.04\n{first}RUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\n"
+                "{second}RUN apt-get update\nRUN apt-get install -y git\n")
+
+
+def lone_updates(first: str = "", second: str = "") -> str:
+    return LONE_UPDATES.format(first=first and first + "\n", second=second and second + "\n")
+
+
+def test_the_rules_used_below_declare_these_equivalents(catalog):
+    by_code = {rule.code: rule for rule in catalog}
+    assert by_code["DF102"].equivalents.get("trivy") == "DS-0017"
+    assert by_code["DF102"].equivalents.get("checkov") == "CKV_DOCKER_5"
+    assert by_code["DF202"].equivalents.get("trivy") == "DS-0029"
+    assert "trivy" not in by_code["DF201"].equivalents and "checkov" not in by_code["DF201"].equivalents
+
+
+def test_without_pragmas_both_updates_are_reported(catalog):
+    assert found(catalog, lone_updates(), "DF102") == [("DF102", 2, 5), ("DF102", 4, 5)]
+
+
+@pytest.mark.parametrize("pragma", [
+    "# checkov:skip=CKV_DOCKER_5",
+    "# checkov:skip=CKV_DOCKER_5:the index is refreshed by a cache mount",
+    "#checkov:skip=CKV_DOCKER_5: reason after a colon and a space",
+    "# checkov:skip= CKV_DOCKER_5",
+    "# we accept this: checkov:skip=CKV_DOCKER_5",
+    "# checkov:skip=CKV_DOCKER_2,CKV_DOCKER_5",
+    "# bridgecrew:skip=CKV_DOCKER_5",
+])
+@pytest.mark.parametrize("where", ["first", "second"])
+def test_a_checkov_skip_applies_to_the_whole_file_as_in_checkov(catalog, pragma, where):
+    assert found(catalog, lone_updates(**{where: pragma}), "DF102") == []
+
+
+def test_a_checkov_skip_silences_only_the_rules_that_map_it(catalog):
+    text = lone_updates("# checkov:skip=CKV_DOCKER_5")
+    assert found(catalog, text, "DF102", "DF202") == [("DF202", 6, 5)]
+
+
+@pytest.mark.parametrize("pragma", [
+    "# checkov:skip=CKV_DOCKER_4",     # mapped by no rule used here
+    "# checkov:skip=",
+    "# checkov:skip CKV_DOCKER_5",    # no `=`: not a skip
+    "# checkov: skip=CKV_DOCKER_5",   # checkov does not accept the space either
+    "# checkov:skip=CKV_DOCKER_55",
+])
+def test_other_checkov_comments_silence_nothing(catalog, pragma):
+    assert found(catalog, lone_updates(pragma), "DF102") == [("DF102", 3, 5), ("DF102", 5, 5)]
+
+
+@pytest.mark.parametrize("pragma", [
+    "# trivy:ignore:DS-0017",
+    "# trivy:ignore:DS0017",
+    "# trivy:ignore:DS017",
+    "# trivy:ignore:ds-0017",
+    "# trivy:ignore:AVD-DS-0017",
+    "#trivy:ignore:DS-0017",
+    "# tfsec:ignore:DS-0017",
+    "# trivy:ignore:DS-0017[some=param]",
+    "# trivy:ignore:DS-0029 trivy:ignore:DS-0017",
+    "# trivy:ignore:*",
+    "# trivy:ignore:DS-0017:exp:2999-12-31",
+])
+def test_a_trivy_ignore_silences_the_next_instruction(catalog, pragma):
+    assert found(catalog, lone_updates(second=pragma), "DF102") == [("DF102", 2, 5)]
+
+
+@pytest.mark.parametrize("pragma", [
+    "# trivy:ignore:DS-0017:exp:2001-01-01",   # expired: trivy reports it again, and so does dlint
+    "# trivy:ignore:DS-0017:exp:someday",      # an unreadable date counts as expired in trivy too
+    "# trivy:ignore:DS-0029",                  # another rule's code
+    "# trivy:ignore:DS-0018",
+    "# trivy:ignore:",
+    "# trivy:ignore DS-0017",
+    "# trivy:DS-0017",
+    "# trivyignore:DS-0017",
+])
+def test_other_trivy_comments_silence_nothing(catalog, pragma):
+    assert found(catalog, lone_updates(second=pragma), "DF102") == [("DF102", 2, 5), ("DF102", 5, 5)]
+
+
+def test_a_trivy_ignore_applies_to_the_next_instruction_only(catalog):
+    text = "FROM ubuntu:24.04\n# trivy:ignore:DS-0029\n\n# a note\nRUN apt-get install -y curl\nRUN apt-get install -y git\n"
+    assert found(catalog, text, "DF202") == [("DF202", 6, 5)]
+
+
+def test_a_trivy_wildcard_spares_rules_without_a_trivy_equivalent(catalog):
+    text = "FROM ubuntu:24.04\n# trivy:ignore:*\nRUN apt-get update && apt-get install -y curl\n"
+    assert found(catalog, text, "DF201", "DF202") == [("DF201", 3, 5)]
+
+
+def test_a_trivy_ignore_covers_a_continued_instruction_and_its_heredoc(catalog):
+    text = ("FROM ubuntu:24.04\n# trivy:ignore:DS-0029\nRUN <<EOF\nset -e\napt-get update\n"
+            "apt-get install -y curl\nEOF\nRUN apt-get update \\\n && apt-get install -y git\n")
+    assert found(catalog, text, "DF202") == [("DF202", 9, 5)]
+
+
+def test_foreign_pragmas_through_the_command_line(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write("a/Dockerfile", lone_updates(second="# checkov:skip=CKV_DOCKER_5:legacy"))
+    write("b/Dockerfile", lone_updates(second="# trivy:ignore:DS-0017"))
+    code, document, _ = check_json(capsys, "--select", "DF102", ".")
+    assert code == 1
+    assert positions(document) == [("b/Dockerfile", "DF102", 2, 5)]
+
+
+def test_foreign_pragmas_do_nothing_in_yaml(catalog):
+    text = "services:\n  # trivy:ignore:*\n  # checkov:skip=CKV_DOCKER_5\n  web:\n    image: nginx\n"
+    assert found(catalog, text, "WL") == found(catalog, text.replace("# trivy:ignore:*", "# x")
+                                                   .replace("# checkov:skip=CKV_DOCKER_5", "# y"), "WL")

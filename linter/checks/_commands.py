@@ -180,13 +180,16 @@ class Call:
     ``args`` are the words after the tool (after ``-m pip`` for pip run as a module).
     ``env`` holds inline assignments and variables exported earlier in the same ``RUN``;
     ``cwd`` the directory it runs in when known (``WORKDIR`` and ``cd`` followed).
-    ``index`` orders calls within their instruction.
+    ``index`` orders calls within their instruction. ``wrappers`` are the wrapper words
+    (``sudo``, ``env``…) it ran under, an ``sh -c`` string's wrappers included.
     """
 
-    __slots__ = ("tool", "words", "args", "command", "index", "env", "cwd", "_positional_cache", "_subcommand_cache")
+    __slots__ = ("tool", "words", "args", "command", "index", "env", "cwd", "wrappers", "_positional_cache",
+                 "_subcommand_cache")
 
     def __init__(self, tool: str, words: tuple[Word, ...], args: tuple[Word, ...], command: ShellCommand,
-                 index: int, env: Mapping[str, str] | None = None, cwd: str | None = None) -> None:
+                 index: int, env: Mapping[str, str] | None = None, cwd: str | None = None,
+                 wrappers: tuple[Word, ...] = ()) -> None:
         self.tool = tool
         self.words = words
         self.args = args
@@ -194,6 +197,7 @@ class Call:
         self.index = index
         self.env = env if env is not None else {}
         self.cwd = cwd
+        self.wrappers = wrappers
         self._positional_cache: list[tuple[int, Word]] | None = None
         self._subcommand_cache: tuple[str, ...] | None = None
 
@@ -244,7 +248,7 @@ class Call:
                 out.append((index, word))
             elif text == "--":
                 only_operands = True
-            elif text in takes_value or _SHORT_GROUP.match(text) and "-" + text[-1] in takes_value:
+            elif text in takes_value or _SHORT_GROUP.match(text) and _group_ends_in_value(text, takes_value):
                 skip = True  # `-o FILE`, or a group ending in one: `-fsSLo FILE`
         return out
 
@@ -294,6 +298,8 @@ class Call:
                 elif (len(option) == 2 and option[0] == "-" and _SHORT_GROUP.match(text) and option[1] in text[1:]
                       and not any("-" + c in takes_value for c in text[1:text.index(option[1])])):
                     return self.args[index]  # -y inside -qy (but not after a letter that takes a value)
+                elif len(option) == 2 and option[0] == "-" and _leads_group(text, option[1], takes_value):
+                    return self.args[index]  # -q inside -qO- (what follows O is its value)
         return None
 
     def option_values(self, *names: str) -> list[Word]:
@@ -318,6 +324,29 @@ class Call:
     def env_truthy(self, name: str, variables: Mapping[str, str]) -> bool:
         value = self.env.get(name, variables.get(name))
         return value is not None and value.strip().lower() in TRUTHY
+
+
+def _leads_group(text: str, letter: str, takes_value: frozenset[str]) -> bool:
+    """``letter`` is one of the option letters of a group such as ``-qO-`` or ``-xzfFILE``:
+    the letters up to the first one that takes a value (the rest is that value)."""
+    if len(text) < 3 or text[0] != "-" or text[1] == "-":
+        return False
+    for char in text[1:]:
+        if char == letter:
+            return True
+        if not char.isalpha() or "-" + char in takes_value:
+            return False
+    return False
+
+
+def _group_ends_in_value(text: str, takes_value: frozenset[str]) -> bool:
+    """``-fsSLo`` takes the next word; ``-DskipTests`` does not: like getopt, the first letter
+    that takes a value swallows the rest of the group, so only a last letter leaves it for
+    the next word."""
+    for position, letter in enumerate(text[1:], 1):
+        if "-" + letter in takes_value:
+            return position == len(text) - 1
+    return False
 
 
 def _quote(word: str) -> str:
@@ -579,7 +608,11 @@ def _collect(command: ShellCommand, words: list[Word], assignments: list[Word],
         name, value = _assignment(word)
         if name:
             env[name] = value
+    before = words
     words, env = _unwrap(words, env)
+    wrappers = state.get("wrappers", ())
+    if len(words) < len(before):
+        wrappers += tuple(w for w in before[:len(before) - len(words)] if _basename(w) in _WRAPPERS)
     if not words:
         if assignments and not command.words:
             for word in assignments:
@@ -603,10 +636,15 @@ def _collect(command: ShellCommand, words: list[Word], assignments: list[Word],
         else:
             state["cwd"] = resolve_path(target.resolved, state["cwd"])
         return
-    if program in _SHELLS and depth < 3 and _collect_nested(command, words, exported, state, out, depth):
-        return
+    if program in _SHELLS and depth < 3:
+        outer = state.get("wrappers", ())
+        state["wrappers"] = wrappers  # `sudo sh -c '…'`: the calls inside run under sudo too
+        nested = _collect_nested(command, words, exported, state, out, depth)
+        state["wrappers"] = outer
+        if nested:
+            return
     tool, args = _tool(words)
-    out.append(Call(tool, tuple(words), tuple(args), command, len(out), env, state["cwd"]))
+    out.append(Call(tool, tuple(words), tuple(args), command, len(out), env, state["cwd"], wrappers))
 
 
 # -- mounts -------------------------------------------------------------------------------

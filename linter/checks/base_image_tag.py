@@ -22,7 +22,11 @@ def check(instruction: Instruction, stage: Stage | None, params: dict) -> Iterat
     if instruction.keyword != "FROM" or stage is None or not instruction.words:
         return
     base = stage.base
-    if base.stage is not None or base.is_scratch or base.unresolved and base.text.startswith("$"):
+    if base.stage is not None or base.is_scratch:
+        return
+    if base.unresolved and (base.text.startswith("$") or base.tag is None):
+        # An unknown variable may supply the tag (`python${SUFFIX}`) or name a stage
+        # (`base-${TARGETARCH}`); hadolint reports these (hadolint#979, #1078).
         return
     word = instruction.words[0]
     if base.digest is not None:

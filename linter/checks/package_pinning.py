@@ -2,9 +2,13 @@
 
 ``syntax`` says how the package manager spells a version: ``pip`` (PEP 440 specifiers,
 ``==``, ``>=``, ``~=``…), ``npm`` (``name@version``), ``apk`` (``name=1.2``, ``name~1.2``,
-``name>1``), ``apt`` (``name=1.2-3``). Paths, archives and URLs name one artefact and are
-not packages to pin; a VCS URL is pinned by its ``@ref`` (pip) or ``#ref`` (npm). A word
-whose value depends on a variable with no known value is skipped.
+``name>1``), ``apt`` (``name=1.2-3``), ``rpm`` (yum, dnf, zypper: ``name-1.2``,
+``name-1.2-3.el9``, ``name>=1.2``, a module stream ``name:18``; ``@group`` is no package),
+``go`` (only an explicit moving query is unpinned: ``@latest``, ``@upgrade``, ``@patch``, a
+branch; without ``@`` the module's ``go.mod`` decides), ``gem`` (``name:version``). Paths,
+archives and URLs name one artefact and are not packages to pin; a VCS URL is pinned by its
+``@ref`` (pip) or ``#ref`` (npm). A word whose value depends on a variable with no known
+value is skipped.
 """
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ PARAMS = {
     "required": ["commands", "syntax"],
     "properties": {
         "commands": PATTERNS_SCHEMA,
-        "syntax": {"enum": ["pip", "npm", "apk", "apt"]},
+        "syntax": {"enum": ["pip", "npm", "apk", "apt", "rpm", "go", "gem"]},
         "exempt_options": {**STRINGS_SCHEMA,
                            "description": "options that pin everything the call installs (a constraints file)"},
         "upgrade_exempt": {**STRINGS_SCHEMA,
@@ -79,7 +83,29 @@ def apt_pinned(text: str) -> bool:
     return _is_path(text) or "=" in text or "/" in text
 
 
-_SYNTAXES = {"pip": pip_pinned, "npm": npm_pinned, "apk": apk_pinned, "apt": apt_pinned}
+_RPM_VERSION = re.compile(r"-\d|[=<>]|:[^:]")
+_GO_VERSION = re.compile(r"[vV]?\d|[0-9a-f]{7,40}$")
+
+
+def rpm_pinned(text: str) -> bool:
+    """``gcc-12.1``, ``curl-7.76.1-26.el9``, ``bash = 5.1``, ``nodejs:18``; ``@group`` is no package."""
+    return _is_path(text) or text.startswith("@") or bool(_RPM_VERSION.search(text))
+
+
+def go_pinned(text: str) -> bool:
+    """``pkg@v1.2.3``, a commit, ``@none`` (go get removes it); without ``@`` go.mod decides."""
+    path, at, version = text.rpartition("@")
+    return not at or not path or version == "none" or bool(_GO_VERSION.match(version))
+
+
+def gem_pinned(text: str) -> bool:
+    """``rails:7.1.3`` (``-v`` is an exempt option: gem refuses it with several gems); a ``.gem`` file."""
+    name, colon, version = text.partition(":")
+    return _is_path(text) or text.endswith(".gem") or bool(colon and name and version)
+
+
+_SYNTAXES = {"pip": pip_pinned, "npm": npm_pinned, "apk": apk_pinned, "apt": apt_pinned, "rpm": rpm_pinned,
+             "go": go_pinned, "gem": gem_pinned}
 
 
 @template("package-pinning", unit="instruction", params=PARAMS)

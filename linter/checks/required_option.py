@@ -5,7 +5,10 @@ variables that do the same when set to one of the listed values (inline, exporte
 or ``ARG``). ``config_patterns`` are regular expressions: when one matches the text of an
 earlier ``RUN`` (or the same one) or ``COPY``/``ADD`` heredoc of the stage (or of the
 stages it is built ``FROM``), the setting was made in a configuration file and every later
-call is fine.
+call is fine. ``piped_from`` names programs that answer the prompts the option would skip
+(``yes | apt-get install …``): a call fed by one of them through a pipe is fine too.
+``fix_option``, when the rule declares a fix, is inserted right after the matched command
+words (``apt-get install --no-install-recommends …``; a new item in exec form).
 """
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ import re
 from collections.abc import Iterator
 
 from linter.checks import template
-from linter.checks._commands import PATTERNS_SCHEMA, STRINGS_SCHEMA, calls, match_any, patterns, run_text
+from linter.checks._commands import PATTERNS_SCHEMA, STRINGS_SCHEMA, Call, calls, match_any, patterns, run_text
+from linter.checks._fixes import add_option
 from linter.model.dockerfile import Dockerfile, Instruction, Stage
 from linter.model.finding import Hit
 
@@ -27,6 +31,8 @@ PARAMS = {
                     "description": "accepted spellings: `--flag`, `-y`, or an option and its value `-o KEY=VALUE`"},
         "env": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
         "config_patterns": STRINGS_SCHEMA,
+        "piped_from": {**STRINGS_SCHEMA, "description": "programs whose output piped into the call answers it"},
+        "fix_option": {"type": "string", "description": "what --fix inserts after the command words"},
     },
 }
 
@@ -38,6 +44,8 @@ class RequiredOption:
         self.options = list(params["options"])
         self.env = {name: {value.lower() for value in values} for name, values in (params.get("env") or {}).items()}
         self.config = [re.compile(text, re.IGNORECASE) for text in params.get("config_patterns", ())]
+        self.piped_from = frozenset(params.get("piped_from", ()))
+        self.fix_option = params.get("fix_option")
         self.configured: dict[int, bool] = {}
         self.current = -1
 
@@ -57,13 +65,18 @@ class RequiredOption:
             yield from self._check(instruction)
 
     def _check(self, instruction: Instruction) -> Iterator[Hit]:
-        for call in calls(instruction):
-            if match_any(call, self.commands) is None or call.has_option(*self.options):
+        found = calls(instruction)
+        for position, call in enumerate(found):
+            matched = match_any(call, self.commands)
+            if matched is None or call.has_option(*self.options):
+                continue
+            if self.piped_from and _fed_by(found, position, self.piped_from):
                 continue
             if any((call.env.get(name, instruction.variables.get(name)) or "").lower() in values
                    for name, values in self.env.items()):
                 continue
-            yield Hit(call.span, {"command": call.text(), "option": self.options[0]})
+            edit = add_option(call, matched[1], self.fix_option, instruction) if self.fix_option else None
+            yield Hit(call.span, {"command": call.text(), "option": self.options[0]}, (edit,) if edit else ())
 
     def _configure(self, text: str) -> None:
         if any(pattern.search(text) for pattern in self.config):
@@ -71,3 +84,12 @@ class RequiredOption:
 
     def end_stage(self, stage: Stage, dockerfile: Dockerfile) -> None:
         return None
+
+
+def _fed_by(found: list[Call], position: int, programs: frozenset[str]) -> bool:
+    """The call reads a pipe whose writer is one of ``programs`` (``yes | apt-get install``)."""
+    call = found[position]
+    if call.command.operator != "|" or position == 0:
+        return False
+    writer = found[position - 1]
+    return writer.command is not call.command and writer.tool in programs

@@ -251,7 +251,10 @@ class Linter:
     def _findings(self, rule: Rule, hits: Iterable[Hit] | None) -> Iterable[Finding]:
         for hit in hits or ():
             message = rule.message.format_map(_Defaults(hit.context))
-            yield Finding(rule.code, rule.name, self.severities.get(rule.code, rule.severity), message, hit.span)
+            # Only a rule that declares a fix passes its template's edits on (a custom rule
+            # built on the same template does not get them unasked).
+            yield Finding(rule.code, rule.name, self.severities.get(rule.code, rule.severity), message, hit.span,
+                          hit.edits if rule.fix else ())
 
     def _problem(self, name: str, message: str, span: Span) -> Finding:
         rule = self.by_name[name]

@@ -1,14 +1,24 @@
-"""Inline suppressions: ``# dlint: ignore=…``, ``# dlint: ignore-file[=…]`` and hadolint's pragmas.
+"""Inline suppressions: ``# dlint: ignore=…``, ``# dlint: ignore-file[=…]``, and the pragmas of
+hadolint, checkov and trivy.
 
 In a Dockerfile ``ignore=`` applies to the instruction right after the comment (every line
 of it, heredoc bodies included); in YAML to the next line, or to its own line when it
 follows a value. Codes and names both work; text after `` -- `` is the reason and is
-ignored. ``# hadolint ignore=DL3008`` and ``# hadolint global ignore=…`` are honoured for
-rules that declare that hadolint code, so a team can switch without editing files.
+ignored. Foreign pragmas are honoured for the rules that declare the foreign code among
+their ``equivalents``, so a team can switch without editing files:
+
+* ``# hadolint ignore=DL3008`` (next instruction) and ``# hadolint global ignore=…`` (file);
+* ``# trivy:ignore:DS-0029`` (next instruction; ``DS0029``, ``DS029`` and ``AVD-DS-0029``
+  too, several per comment, ``*`` for every rule with a trivy equivalent, and an
+  ``:exp:YYYY-MM-DD`` expiry after which it no longer applies, as in trivy);
+* ``# checkov:skip=CKV_DOCKER_5`` or ``…=CKV_DOCKER_5:reason`` (the whole file: checkov
+  ignores where a Dockerfile skip comment stands, and so does dlint, so an existing skip
+  silences exactly what it silenced in checkov).
 """
 from __future__ import annotations
 
 import bisect
+import datetime
 import re
 
 from linter.model.dockerfile import Dockerfile
@@ -19,6 +29,9 @@ from linter.model.rule import Rule
 _DLINT = re.compile(r"#\s*dlint:\s*(ignore-file|ignore)(?![\w-])\s*(?:=\s*([^-]*(?:-(?!-)[^-]*)*))?(?:--.*)?$",
                     re.IGNORECASE)
 _HADOLINT = re.compile(r"#\s*hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9, ]+)")
+# checkov's own pattern (checkov/common/comment/enum.py), searched anywhere in the comment.
+_CHECKOV = re.compile(r"(?:checkov|bridgecrew|cortex):skip= *([A-Za-z_\d-]+(?:,[A-Za-z_\d-]+)*)?")
+_TRIVY_ID = re.compile(r"(?:AVD-)?DS-?0*(\d{1,4})$", re.IGNORECASE)
 ALL = "*"
 
 
@@ -44,16 +57,12 @@ class Suppressions:
     @classmethod
     def for_dockerfile(cls, dockerfile: Dockerfile, rules: list[Rule]) -> Suppressions:
         """Pragmas apply to the whole instruction after them, heredoc bodies included."""
-        hadolint_names: dict[str, set[str]] = {}
-        for rule in rules:
-            code = rule.equivalents.get("hadolint")
-            for hadolint_code in code if isinstance(code, list) else [code] if code else []:
-                hadolint_names.setdefault(hadolint_code, set()).add(rule.code)
+        foreign = _Foreign(rules)
         file_wide: set[str] = set()
         ranges = []
         starts = [instruction.span.line for instruction in dockerfile.instructions]
         for comment in dockerfile.comments:
-            scope, selectors = _parse(comment.text, hadolint_names)
+            scope, selectors = _parse(comment.text, foreign)
             if scope == "file":
                 file_wide |= selectors
             elif scope == "next":
@@ -73,7 +82,7 @@ class Suppressions:
             position = line.find("#")
             if position < 0 or "dlint" not in line:
                 continue
-            scope, selectors = _parse(line[position:].strip(), {})
+            scope, selectors = _parse(line[position:].strip(), None)
             if scope == "file":
                 file_wide |= selectors
             elif scope == "next":
@@ -99,15 +108,86 @@ def _next_content_line(lines: list[str], number: int) -> int:
     return number
 
 
-def _parse(text: str, hadolint_names: dict[str, set[str]]) -> tuple[str | None, set[str]]:
+class _Foreign:
+    """Which dlint codes each hadolint, checkov and trivy code maps to (from ``equivalents``);
+    built only when a comment looks like a foreign pragma."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+        self._maps: dict[str, dict[str, set[str]]] | None = None
+
+    def codes(self, tool: str, foreign: str) -> set[str]:
+        if self._maps is None:
+            self._maps = {"hadolint": {}, "checkov": {}, "trivy": {}}
+            for rule in self.rules:
+                for name, mapping in self._maps.items():
+                    declared = rule.equivalents.get(name)
+                    for code in declared if isinstance(declared, list) else [declared] if declared else []:
+                        key = _trivy_key(code) if name == "trivy" else code.upper()
+                        mapping.setdefault(key or code, set()).add(rule.code.lower())
+                        if name == "trivy":
+                            mapping.setdefault(ALL, set()).add(rule.code.lower())
+        return self._maps[tool].get(foreign, set())
+
+
+def _trivy_key(code: str) -> str | None:
+    """``DS-0029``, ``DS0029``, ``ds029``, ``AVD-DS-0029`` → ``DS-0029``; ``*`` stays."""
+    if code == ALL:
+        return ALL
+    match = _TRIVY_ID.match(code.strip())
+    return f"DS-{int(match.group(1)):04d}" if match else None
+
+
+def _trivy(text: str, foreign: _Foreign, today: datetime.date | None = None) -> set[str] | None:
+    """Codes silenced by the ``trivy:ignore:ID[:exp:DATE]`` words of a comment (trivy's own
+    parsing: space-separated words, leading ``#`` trimmed, ``key:value`` sections), or None."""
+    found: set[str] | None = None
+    for part in text.split():
+        part = part.lstrip("#/*")
+        if not part.startswith(("trivy:", "tfsec:")):
+            continue
+        segments = part.split(":")[1:]
+        sections = dict(zip(segments[::2], segments[1::2]))
+        if "ignore" not in sections:
+            continue
+        found = found if found is not None else set()
+        expiry = sections.get("exp")
+        if expiry is not None and not _before(today, expiry):
+            continue  # expired (or an unreadable date): trivy reports the finding again
+        key = _trivy_key(sections["ignore"].split("[", 1)[0])
+        if key is not None:
+            found |= foreign.codes("trivy", key)
+    return found
+
+
+def _before(today: datetime.date | None, expiry: str) -> bool:
+    try:
+        limit = datetime.date.fromisoformat(expiry)
+    except ValueError:
+        return False
+    return (today or datetime.date.today()) < limit
+
+
+def _parse(text: str, foreign: _Foreign | None) -> tuple[str | None, set[str]]:
     match = _DLINT.match(text)
     if match:
         return ("file" if match.group(1).lower() == "ignore-file" else "next"), _selectors(match.group(2))
+    if foreign is None:
+        return None, set()
     match = _HADOLINT.match(text)
     if match:
-        codes = {code.strip() for code in match.group(2).split(",")}
-        mapped = {code.lower() for hadolint in codes for code in hadolint_names.get(hadolint, ())}
+        codes = {code.strip().upper() for code in match.group(2).split(",")}
+        mapped = {code for hadolint in codes for code in foreign.codes("hadolint", hadolint)}
         return ("file" if match.group(1) else "next"), mapped
+    if ":skip=" in text:
+        match = _CHECKOV.search(text)
+        if match:
+            codes = {code.strip().upper() for code in (match.group(1) or "").split(",") if code.strip()}
+            return "file", {code for checkov in codes for code in foreign.codes("checkov", checkov)}
+    if "ignore:" in text:
+        trivy = _trivy(text, foreign)
+        if trivy is not None:
+            return "next", trivy
     return None, set()
 
 
