@@ -1,0 +1,1 @@
+"""Cost estimation: image size per layer, rebuild cost and workload price, from data tables shipped here."""
