@@ -500,8 +500,10 @@ def test_rules_lists_the_whole_catalogue(capsys, catalog):
 def test_rules_markdown_is_the_readme_table(capsys, catalog):
     code, out, _ = run_cli(capsys, "rules", "--format", "markdown")
     assert code == 0
-    assert out.splitlines()[0] == "| Code | Name | Severity | On by default | hadolint | What it flags |"
-    assert "| DF501 | `base-image-unpinned` | warning | yes | DL3006, DL3007 |" in out
+    assert out.splitlines()[0] == ("| Code | Name | Severity | On by default | Fix | hadolint / BuildKit | "
+                                   "What it flags |")
+    assert "| DF501 | `base-image-unpinned` | warning | yes |  | DL3006, DL3007 |" in out
+    assert "| DF202 | `apt-install-recommends` | info | yes | yes | DL3015 |" in out
     assert len(out.splitlines()) == len(catalog) + 2
 
 
@@ -533,3 +535,12 @@ def test_no_subcommand_is_a_usage_error(capsys):
         main([])
     assert exit_info.value.code == 2
     assert "usage: dlint" in capsys.readouterr().err
+
+
+def test_rules_text_shows_equivalents_and_fixes(capsys):
+    code, out, _ = run_cli(capsys, "rules")
+    assert code == 0
+    line = next(line for line in out.splitlines() if line.startswith("DF202 "))
+    assert "(fix)" in line and "[DL3015]" in line
+    line = next(line for line in out.splitlines() if line.startswith("DF510 "))
+    assert "(off)" in line

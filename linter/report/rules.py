@@ -7,30 +7,38 @@ from collections.abc import Sequence
 from linter.model.rule import Rule
 
 
-def _hadolint(rule: Rule) -> str:
-    code = rule.equivalents.get("hadolint")
+def _equivalent(rule: Rule, tool: str) -> str:
+    code = rule.equivalents.get(tool)
     return ", ".join(code) if isinstance(code, list) else code or ""
+
+
+def _same_as(rule: Rule) -> str:
+    """The hadolint and BuildKit names a user may know the rule by."""
+    return ", ".join(part for part in (_equivalent(rule, "hadolint"), _equivalent(rule, "buildkit")) if part)
 
 
 def render_markdown(rules: Sequence[Rule]) -> str:
     lines = [
-        "| Code | Name | Severity | On by default | hadolint | What it flags |",
-        "|---|---|---|---|---|---|",
+        "| Code | Name | Severity | On by default | Fix | hadolint / BuildKit | What it flags |",
+        "|---|---|---|---|---|---|---|",
     ]
     for rule in rules:
         default = "yes" if rule.enabled_by_default else "no"
-        lines.append(f"| {rule.code} | `{rule.name}` | {rule.severity} | {default} | {_hadolint(rule)} | "
+        fix = "yes" if rule.fix else ""
+        lines.append(f"| {rule.code} | `{rule.name}` | {rule.severity} | {default} | {fix} | {_same_as(rule)} | "
                      f"{rule.title} |")
     return "\n".join(lines) + "\n"
 
 
 def render_text(rules: Sequence[Rule]) -> str:
+    """One line a rule: code, name, severity, (off) and (fix) marks, the equivalents it answers to, the title."""
     width = max((len(rule.name) for rule in rules), default=0)
-    return "".join(
-        f"{rule.code}  {rule.name:<{width}}  {rule.severity:<7}  {'' if rule.enabled_by_default else '(off) '}"
-        f"{rule.title}\n"
-        for rule in rules
-    )
+    lines = []
+    for rule in rules:
+        marks = ("" if rule.enabled_by_default else "(off) ") + ("(fix) " if rule.fix else "")
+        same = f"  [{_same_as(rule)}]" if _same_as(rule) else ""
+        lines.append(f"{rule.code}  {rule.name:<{width}}  {rule.severity:<7}  {marks}{rule.title}{same}\n")
+    return "".join(lines)
 
 
 def rule_summary(rule: Rule) -> dict:
