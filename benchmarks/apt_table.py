@@ -36,10 +36,14 @@ packages) and a column line, and is compressed with xz (stdlib lzma). The arm64 
 the rows that differ from amd64 (header field delta=amd64; "name<TAB>-" marks a package arm64
 lacks): about half the packages are Architecture: all and identical, so this halves them.
 
-`verify` builds, inside the same private roots, a dpkg status holding a minbase system (the
-Priority: required packages, apt, and their dependencies, as debootstrap --variant=minbase
-installs), runs `apt-get install -s [--no-install-recommends] PKG` for a list of common
-packages, and compares the packages apt would install with linter.cost.apt.closure().
+`verify` configures, inside the same private roots, one architecture at a time (as in a
+container of that architecture), writes a dpkg status holding a minbase system
+(linter.cost.apt.minbase: the Priority: required packages, usr-is-merged and apt with their
+dependencies, as debootstrap --variant=minbase installs; the versions the table holds), runs
+`apt-get install -s [--no-install-recommends] PKG` for a list of common packages, and compares
+the packages apt would install with linter.cost.apt.closure(). Run on 2026-11-27 with the
+host's apt 2.6.1: 556 of 560 identical, 0 different, 4 skipped (openjdk-17-jre-headless is not
+in trixie; apt refuses it, dlint reports it unknown).
 """
 from __future__ import annotations
 

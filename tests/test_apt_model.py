@@ -112,6 +112,10 @@ def test_a_virtual_dependency_resolves_through_provides():
     mailx = {p.name: p for p in apt.closure(["bsd-mailx"], "bookworm", recommends=False, installed=apt.minbase("bookworm"))}
     mta = [p for p in mailx.values() if p.virtual in ("default-mta", "mail-transport-agent")]
     assert len(mta) == 1 and "mail-transport-agent" in mta[0].provides
+    # several providers of the same priority: the one apt prefers (its cache order, recorded)
+    order = apt.load_table("bookworm").provider_order("x-terminal-emulator")
+    assert len(order) > 10 and set(order) == set(apt.load_table("bookworm").providers("x-terminal-emulator"))
+    assert apt.closure(["x-terminal-emulator"], "bookworm")[0].name == order[0]
     # asking for a virtual package installs one provider
     asked = apt.closure(["mail-transport-agent"], "bookworm", recommends=False)
     assert asked[0].virtual == "mail-transport-agent" and asked[0].via == "requested"
