@@ -19,7 +19,27 @@ from linter.config import (
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "markdown")
 ISSUES_URL = "https://github.com/dlint-dev/dlint/issues"
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {text!r}")
+    return value
+
+
+def _fix_diff_flag(argv: list[str]) -> list[str]:
+    """``--fix --diff`` (print the fixes) and ``--diff REF`` (changed lines only) share a name:
+    with ``--fix``, a ``--diff`` written alone is the flag."""
+    options = argv[:argv.index("--")] if "--" in argv else argv
+    if "--fix" not in options:
+        return argv
+    return ["--fix-diff" if arg == "--diff" else arg for arg in options] + argv[len(options):]
 
 
 def _csv(text: str) -> list[str]:
@@ -56,7 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="check files and report findings")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                        help="files or directories (default: .); '-' reads standard input")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--format", choices=FORMATS, action="append",
+                       help="output format (default: text); repeat with --output to write several in one run")
+    check.add_argument("--output", action="append", metavar="FILE",
+                       help="write the --format given before it to FILE instead of standard output")
     check.add_argument("--fail-on", choices=["error", "warning", "info", "never"],
                        help="lowest severity that makes the exit code 1 (default: warning, or the config's)")
     check.add_argument("--select", type=_csv, help="comma-separated rules to run instead of the defaults")
@@ -68,8 +91,18 @@ def build_parser() -> argparse.ArgumentParser:
                             "NAME alone takes the value from the environment)")
     check.add_argument("--fix", action="store_true",
                        help="apply the safe fixes to Dockerfiles, then report what remains")
-    check.add_argument("--diff", action="store_true",
-                       help="with --fix: print the fixes as a unified diff instead of writing the files")
+    check.add_argument("--diff", metavar="REF", dest="diff_ref",
+                       help="report findings only on lines changed since the git revision REF; with --fix, a bare "
+                            "--diff prints the fixes as a unified diff instead of writing the files")
+    check.add_argument("--fix-diff", action="store_true", help=argparse.SUPPRESS)
+    check.add_argument("--baseline", metavar="FILE",
+                       help="leave out the findings recorded in FILE (written by --write-baseline)")
+    check.add_argument("--write-baseline", metavar="FILE",
+                       help="record every finding of this run in FILE, to be accepted by --baseline, and exit 0")
+    check.add_argument("--jobs", "-j", type=_positive, metavar="N",
+                       help="files checked in parallel (default: the number of cores, for runs of many files)")
+    check.add_argument("--quiet", "-q", action="store_true", help="print the findings only: no summary, no notes")
+    check.add_argument("--statistics", action="store_true", help="print how many findings each rule gave")
 
     explain = commands.add_parser("explain", parents=[common], formatter_class=_HelpFormatter,
                                   help="show what a rule checks, why, and the fix")
@@ -88,7 +121,7 @@ def _color(stream) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_fix_diff_flag(list(sys.argv[1:] if argv is None else argv)))
     try:
         if args.command == "check":
             return run_check(args)
@@ -174,55 +207,202 @@ def _read(path: str, max_bytes: int) -> bytes:
         return handle.read(max_bytes + 1)
 
 
+def _read_companions(paths: Sequence[str], max_bytes: int) -> list[tuple[str, str]]:
+    """Compose override files; one that cannot be read is left out, since
+    the file it accompanies is still worth checking."""
+    found = []
+    for path in paths:
+        try:
+            found.append((path, _read(path, max_bytes).decode("utf-8", "replace")))
+        except OSError:
+            continue
+    return found
+
+
 def run_check(args: argparse.Namespace) -> int:
     from linter.discover import Target, discover
-    from linter.engine.runner import MAX_BYTES
-    from linter.model.finding import severity_rank
 
     missing = [path for path in args.paths if path != "-" and not os.path.lexists(path)]
     if missing:
         raise ConfigError(f"{missing[0]}: no such file or directory")
-    if args.diff and not args.fix:
-        raise ConfigError("--diff only goes with --fix (dlint check --fix --diff)")
-    fixer = None
-    if args.fix:
-        from linter.fix import Fixer
-
-        fixer = Fixer(diff=args.diff, stdin=args.paths == ["-"])
+    if args.fix_diff and not args.fix:
+        raise ConfigError("a bare --diff only goes with --fix (dlint check --fix --diff); "
+                          "give a git revision to report changed lines only (--diff main)")
+    if args.paths == ["-"] and (args.diff_ref or args.baseline or args.write_baseline):
+        raise ConfigError("--diff, --baseline and --write-baseline need files, not standard input")
+    outputs = _outputs(args)
     checker = _Checker(args)
     if args.paths == ["-"]:
         targets = [Target("-", args.type)]
     else:
         discovery = discover(args.paths)
         targets = discovery.targets
-        _note_helm(discovery.helm_templates)
-    results, failing = [], False
-    for target in targets:
-        linter, settings = checker.for_path(target.path)
-        try:
-            if target.error:
-                raise OSError(target.error)
-            data = _read(target.path, MAX_BYTES)
-        except OSError as error:
-            result = linter.unreadable(target.path, error.strerror or str(error))
-        else:
-            ignored = ignored_for_path(target.path, checker.catalog, settings) if target.path != "-" else set()
-            companions = [(path, _read(path, MAX_BYTES).decode("utf-8", "replace")) for path in target.companions]
-            if fixer is not None and target.kind == "dockerfile":
-                result = fixer.fix(linter, data, target.path, ignored)
-            else:
-                result = linter.lint_bytes(data, target.path, ignored, target.kind, companions)
-        threshold = severity_rank(args.fail_on or settings.fail_on)
-        failing = failing or any(severity_rank(f.severity) >= threshold for f in result.findings)
-        results.append(result)
+        if not args.quiet:
+            _note_helm(discovery.helm_templates)
+    fixer = None
+    if args.fix:
+        from linter.fix import Fixer
+
+        fixer = Fixer(diff=args.fix_diff, stdin=args.paths == ["-"])
+        results = [_lint_target(checker, target, fixer) for target in targets]
+    else:
+        results = _lint_all(args, checker, targets)
+    if args.write_baseline is not None:
+        from linter.baseline import write_baseline
+
+        count = write_baseline(results, args.write_baseline, __version__)
+        print(f"dlint: wrote {count} finding{'s' if count != 1 else ''} to {args.write_baseline}", file=sys.stderr)
+        return EXIT_OK
+    results = _narrow(args, results)
     try:
         if fixer is not None:
             fixer.finish()  # the diffs or the fixed standard input on stdout, a summary on stderr
-        if fixer is None or not (args.diff or fixer.stdin):
-            _report(args, results, len(targets))
+        if fixer is None or not (args.fix_diff or fixer.stdin):
+            for format_name, output in outputs:
+                _report(format_name, output, results, len(targets), checker.catalog, args.quiet)
+            if args.statistics:
+                _statistics(results, sys.stdout if outputs[0][1] is None and outputs[0][0] == "text" else sys.stderr)
     except BrokenPipeError:  # the reader stopped early (`dlint check . | head`): the verdict still stands
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return EXIT_FINDINGS if failing else EXIT_OK
+    return EXIT_FINDINGS if _failing(args, checker, results) else EXIT_OK
+
+
+
+def _outputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
+    """``--format X --output F`` pairs, in order; a format without an output goes to stdout."""
+    formats = args.format or ["text"]
+    files = args.output or []
+    if len(files) > len(formats):
+        raise ConfigError("more --output than --format options: pair each --output with the --format before it")
+    pairs = [(name, files[index] if index < len(files) else None) for index, name in enumerate(formats)]
+    if sum(1 for _, output in pairs if output is None) > 1:
+        raise ConfigError("only one --format can go to standard output; give the others an --output FILE")
+    return pairs
+
+
+def _lint_target(checker: _Checker, target, fixer=None):
+    """One file's :class:`FileResult`; a file that cannot be read is a finding, not an error."""
+    from linter.engine.context import ContextFiles
+    from linter.engine.runner import MAX_BYTES
+
+    linter, settings = checker.for_path(target.path)
+    try:
+        if target.error:
+            raise OSError(target.error)
+        data = _read(target.path, MAX_BYTES)
+    except OSError as error:
+        return linter.unreadable(target.path, error.strerror or str(error))
+    ignored = ignored_for_path(target.path, checker.catalog, settings) if target.path != "-" else set()
+    if target.kind != "dockerfile":
+        return linter.lint_bytes(data, target.path, ignored, target.kind, _read_companions(target.companions, MAX_BYTES))
+    context = ContextFiles(os.path.dirname(target.path)) if target.path != "-" else None
+    if fixer is not None:
+        return fixer.fix(linter, data, target.path, ignored, context)
+    return linter.lint_bytes(data, target.path, ignored, context=context)
+
+
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_MINIMUM = 64
+_worker_checker: _Checker | None = None
+
+
+def _start_worker(args: argparse.Namespace) -> None:
+    global _worker_checker
+    _worker_checker = _Checker(args)
+
+
+def _lint_in_worker(target):
+    assert _worker_checker is not None
+    return _lint_target(_worker_checker, target)
+
+
+def _lint_all(args: argparse.Namespace, checker: _Checker, targets: list) -> list:
+    """Every target's result in the targets' order, in ``--jobs`` processes when it pays."""
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    progress = _Progress(len(targets), quiet=args.quiet)
+    if jobs <= 1 or len(targets) < PARALLEL_MINIMUM:
+        results = []
+        for target in targets:
+            results.append(_lint_target(checker, target))
+            progress.advance()
+        progress.stop()
+        return results
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, min(64, len(targets) // (jobs * 8)))
+    results = []
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(args,)) as pool:
+        for result in pool.map(_lint_in_worker, targets, chunksize=chunk):
+            results.append(result)
+            progress.advance()
+    progress.stop()
+    return results
+
+
+class _Progress:
+    """A progress bar on a terminal's standard error, shown only once a run has lasted a second."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        import time
+
+        self.total = total
+        self.done = 0
+        self.clock = time.monotonic
+        self.started = time.monotonic()
+        self.enabled = not quiet and total > 1 and _color(sys.stderr)
+        self.bar = None
+
+    def advance(self) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        if self.bar is None and self.clock() - self.started > 1.0:
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True, console=_console(sys.stderr))
+            self.bar.start()
+            self.task = self.bar.add_task("checking", total=self.total)
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _console(stream):
+    from rich.console import Console
+
+    return Console(file=stream)
+
+
+def _narrow(args: argparse.Namespace, results: list) -> list:
+    """Only what a pull request changed (``--diff REF``), minus the baseline."""
+    if args.diff_ref is not None:
+        from linter.changes import changed_since
+
+        results = changed_since(args.diff_ref).filter(results)
+    if args.baseline is not None:
+        from linter.baseline import load_baseline
+
+        results, stale = load_baseline(args.baseline).filter(results)
+        if stale and not args.quiet:
+            first = stale[0]
+            print(f"dlint: {len(stale)} entr{'y' if len(stale) == 1 else 'ies'} of {args.baseline} no longer match "
+                  f"(first: {first.path}:{first.line} {first.code}); shrink it with --write-baseline {args.baseline}",
+                  file=sys.stderr)
+    return results
+
+
+def _failing(args: argparse.Namespace, checker: _Checker, results: list) -> bool:
+    from linter.model.finding import severity_rank
+
+    for result in results:
+        _, settings = checker.for_path(result.path)
+        threshold = severity_rank(args.fail_on or settings.fail_on)
+        if any(severity_rank(finding.severity) >= threshold for finding in result.findings):
+            return True
+    return False
 
 
 def _note_helm(templates: list[str]) -> None:
@@ -232,20 +412,47 @@ def _note_helm(templates: list[str]) -> None:
               f"helm template … | dlint check --type kubernetes -", file=sys.stderr)
 
 
-def _report(args: argparse.Namespace, results: list, files: int) -> None:
-    if args.format == "json":
+def _report(format_name: str, output: str | None, results: list, files: int, catalog, quiet: bool) -> None:
+    if output is None:
+        _render(format_name, results, files, catalog, quiet, sys.stdout, _color(sys.stdout))
+        return
+    import io
+
+    buffer = io.StringIO()
+    _render(format_name, results, files, catalog, quiet, buffer, False)
+    try:
+        with open(output, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(buffer.getvalue())
+    except OSError as error:
+        raise ConfigError(f"--output {output}: {error.strerror or error}") from None
+
+
+def _render(format_name: str, results: list, files: int, catalog, quiet: bool, out, color: bool) -> None:
+    if format_name == "text":
+        from linter.report import text
+
+        pairs = [(result.findings, result.sources) for result in results]
+        (text.render_rich if color else text.render_plain)(pairs, files, out, summary_line=not quiet)
+        return
+    if format_name == "json":
         from linter.report import json as json_report
 
         findings = [finding for result in results for finding in result.findings]
-        sys.stdout.write(json_report.render(findings, files, __version__))
+        out.write(json_report.render(findings, files, __version__))
         return
-    from linter.report import text
+    import importlib
 
-    pairs = [(result.findings, result.sources) for result in results]
-    if _color(sys.stdout):
-        text.render_rich(pairs, files, sys.stdout)
-    else:
-        text.render_plain(pairs, files, sys.stdout)
+    module = importlib.import_module(f"linter.report.{format_name}")
+    out.write(module.render(results, catalog, __version__))
+
+
+def _statistics(results: list, out) -> None:
+    """How many findings each rule gave, most first."""
+    from collections import Counter
+
+    counts = Counter((finding.code, finding.name) for result in results for finding in result.findings)
+    for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        out.write(f"{count:>6}  {code}  {name}\n")
 
 
 def _find_rule(catalog, wanted: str):

@@ -28,13 +28,14 @@ class Settings:
     def __init__(self, select: list[str] | None = None, ignore: list[str] | None = None,
                  severity: dict[str, str] | None = None, per_path_ignores: dict[str, list[str]] | None = None,
                  fail_on: str = "warning", trusted_registries: list[str] | None = None, root: str | None = None, source: str | None = None,
-                 locate: Callable | None = None) -> None:
+                 locate: Callable | None = None, prices: dict[str, float | str] | None = None) -> None:
         self.select = select
         self.ignore = ignore or []
         self.severity = severity or {}
         self.per_path_ignores = per_path_ignores or {}
         self.fail_on = fail_on
         self.trusted_registries = trusted_registries or []
+        self.prices = prices or {}  # price-sheet overrides for `dlint cost`, keyed as in prices.json
         self.root = root
         self.source = source
         self.locate = locate  # setting keys -> (line, column) in the source file
@@ -87,7 +88,7 @@ def load_settings(path: str) -> Settings:
     return Settings(
         select=data.get("select"), ignore=data.get("ignore", []), severity=data.get("severity", {}),
         per_path_ignores=data.get("per-path-ignores", {}), fail_on=data.get("fail-on", "warning"),
-        trusted_registries=data.get("trusted-registries"),
+        trusted_registries=data.get("trusted-registries"), prices=data.get("prices"),
         root=os.path.dirname(path), source=path, locate=locate,
     )
 

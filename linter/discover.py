@@ -2,7 +2,7 @@
 
 Dockerfiles and Compose files are found by name; other YAML files found while walking a
 directory are opened and kept when they look like Kubernetes manifests (a top-level
-``apiVersion`` and ``kind``). Files named explicitly are always checked: Dockerfiles by
+``apiVersion`` and ``kind``). A walk skips what the ``.gitignore`` files it meets ignore. Files named explicitly are always checked: Dockerfiles by
 name, any other YAML by content. Helm templates are skipped, since they are not YAML until
 rendered. A Compose file's ``.override.`` sibling is merged into it, not checked alone.
 """
@@ -37,8 +37,11 @@ class Discovery:
 
 
 def dockerfile_kind(name: str) -> bool:
-    """``Dockerfile``, ``Dockerfile.*``, ``*.dockerfile``, ``Containerfile`` and ``Containerfile.*``."""
+    """``Dockerfile``, ``Dockerfile.*``, ``*.dockerfile``, ``Containerfile`` and ``Containerfile.*``
+    (but not ``Dockerfile.dockerignore``, the ignore file of a Dockerfile)."""
     lowered = name.lower()
+    if lowered.endswith(".dockerignore"):
+        return False
     for stem in ("dockerfile", "containerfile"):
         if lowered == stem or lowered.startswith(stem + ".") or lowered.endswith("." + stem):
             return True
@@ -106,11 +109,18 @@ def _walk(root: str, found: Discovery) -> list[Target]:
     def unlistable(error: OSError) -> None:  # reported, not skipped in silence: it may hold Dockerfiles
         targets.append(Target(error.filename or root, "dockerfile", f"cannot list this folder: {error.strerror}"))
 
+    from linter.gitignore import GitIgnore
+
+    gitignore = GitIgnore()
     for directory, subdirectories, files in os.walk(root, onerror=unlistable, followlinks=False):
-        subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRECTORIES)
+        gitignore.enter(directory, files)
+        subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRECTORIES
+                                   and not gitignore.ignored(os.path.join(directory, d), True))
         present = set(files)
         for name in sorted(files):
             path = os.path.normpath(os.path.join(directory, name))
+            if gitignore.ignored(path, False):
+                continue
             if dockerfile_kind(name):
                 targets.append(Target(path, "dockerfile"))
             elif compose_name(name):

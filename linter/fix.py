@@ -27,7 +27,7 @@ import stat
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from linter.engine.runner import FileResult, Linter, decode
 from linter.model.finding import Edit, Finding
@@ -49,14 +49,16 @@ class Fixer:
         self.failures: list[str] = []
         self.skipped: list[str] = []
 
-    def fix(self, linter: Linter, data: bytes, path: str, ignored: Iterable[str] = ()) -> FileResult:
-        """Fix one file's bytes; the result holds the findings that remain."""
+    def fix(self, linter: Linter, data: bytes, path: str, ignored: Iterable[str] = (),
+            context: Mapping[str, str] | None = None) -> FileResult:
+        """Fix one file's bytes; the result holds the findings that remain. ``context`` is
+        passed to :meth:`Linter.lint_bytes`."""
         text, _ = decode(data, path)
         if text is None or text.encode("utf-8") != data:  # not UTF-8 (or UTF-16): lint, never rewrite
             if self.stdin and not self.diff:
                 self.output.append(data)
-            return linter.lint_bytes(data, path, ignored)
-        fixed, result, count = fix_text(linter, text, path, ignored)
+            return linter.lint_bytes(data, path, ignored, context=context)
+        fixed, result, count = fix_text(linter, text, path, ignored, context)
         if self.stdin and not self.diff:
             self.output.append(fixed.encode("utf-8"))
         if count == 0 or fixed == text:
@@ -72,7 +74,7 @@ class Fixer:
                 write_atomic(path, fixed.encode("utf-8"))
             except OSError as error:
                 self.failures.append(f"{path}: {error.strerror or error}")
-                return linter.lint_bytes(data, path, ignored)
+                return linter.lint_bytes(data, path, ignored, context=context)
         self.fixes += count
         self.files += 1
         return result
@@ -112,12 +114,13 @@ def parse_problem(text: str, path: str) -> str | None:
     return f"line {problems[0].span.line}: {problems[0].message}"
 
 
-def fix_text(linter: Linter, text: str, path: str, ignored: Iterable[str] = ()) -> tuple[str, FileResult, int]:
+def fix_text(linter: Linter, text: str, path: str, ignored: Iterable[str] = (),
+             context: Mapping[str, str] | None = None) -> tuple[str, FileResult, int]:
     """The fixed text, the findings that remain in it, and how many fixes were applied.
 
     A text that does not parse is returned as it is, with its findings.
     """
-    session = _Session(linter, path, set(ignored), BOM if text.startswith(BOM) else "")
+    session = _Session(linter, path, set(ignored), BOM if text.startswith(BOM) else "", context)
     current = text[len(session.bom):]  # edits are spans of the text the parser saw, without a BOM
     result = original = session.lint(current)
     if session.problem(current) is not None:
@@ -150,14 +153,16 @@ def fix_text(linter: Linter, text: str, path: str, ignored: Iterable[str] = ()) 
 class _Session:
     """Linting the successive texts of one file (each without its BOM, which is put back)."""
 
-    def __init__(self, linter: Linter, path: str, ignored: set[str], bom: str) -> None:
+    def __init__(self, linter: Linter, path: str, ignored: set[str], bom: str,
+                 context: Mapping[str, str] | None) -> None:
         self.linter = linter
+        self.context = context
         self.path = path
         self.ignored = ignored
         self.bom = bom
 
     def lint(self, text: str) -> FileResult:
-        return self.linter.lint_text(self.bom + text, self.path, self.ignored)
+        return self.linter.lint_text(self.bom + text, self.path, self.ignored, self.context)
 
     def problem(self, text: str) -> str | None:
         return parse_problem(self.bom + text, self.path)

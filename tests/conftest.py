@@ -16,11 +16,13 @@ def catalog():
     return load_catalog(ROOT / "rules")
 
 
-def lint_with(catalog, text: str, *selectors: str, params: dict | None = None, path: str = "Dockerfile"):
+def lint_with(catalog, text: str, *selectors: str, params: dict | None = None, path: str = "Dockerfile",
+              context: dict[str, str] | None = None):
     """Findings of the rules named by ``selectors`` (all when none) on ``text``: a Dockerfile, or
-    a Compose file or Kubernetes manifest when ``path`` ends in .yaml or .yml."""
+    a Compose file or Kubernetes manifest when ``path`` ends in .yaml or .yml. ``context`` gives
+    a Dockerfile's build context files (name: text); None leaves the context unknown."""
     rules = [rule for rule in catalog if not selectors or any(rule.matches(s) for s in selectors)]
     if params:
         rules = [rule.with_params(params) for rule in rules]
     kind = "yaml" if path.endswith((".yaml", ".yml")) else "dockerfile"
-    return Linter(rules, catalog).lint_bytes(text.encode("utf-8"), path, kind=kind).findings
+    return Linter(rules, catalog).lint_bytes(text.encode("utf-8"), path, kind=kind, context=context).findings

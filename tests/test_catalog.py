@@ -77,7 +77,8 @@ def test_messages_only_use_fields_the_template_can_fill(catalog):
 
 @pytest.mark.parametrize("rule, example", list(_example_cases()))
 def test_example(catalog, rule, example):
-    findings = lint_with(catalog, example.code, rule.code, params=example.config, path=example.path)
+    findings = lint_with(catalog, example.code, rule.code, params=example.config, path=example.path,
+                         context=example.context)
     def by_position(position: str) -> tuple[int, ...]:
         return tuple(map(int, position.split(":")))
 

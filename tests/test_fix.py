@@ -371,11 +371,19 @@ def test_the_diff_marks_a_missing_final_newline():
     assert diff.endswith("-RUN x\n\\ No newline at end of file\n+RUN y\n\\ No newline at end of file\n")
 
 
-def test_diff_needs_fix(capsys):
+def test_a_bare_diff_needs_fix(capsys):
     write("Dockerfile", BEFORE)
-    code, out, err = run_cli(capsys, "check", "--diff", "Dockerfile")
+    code, out, err = run_cli(capsys, "check", "--fix-diff", "Dockerfile")
     assert (code, out) == (2, "")
-    assert "--diff only goes with --fix" in err
+    assert "a bare --diff only goes with --fix" in err
+
+
+def test_diff_after_fix_is_the_flag_and_the_path_stays_a_path(capsys):
+    write("Dockerfile", BEFORE)
+    code, out, _ = run_cli(capsys, "check", "--fix", "--diff", "Dockerfile", "--select", "DF202")
+    assert out.startswith("--- a/Dockerfile\n+++ b/Dockerfile\n")
+    with open("Dockerfile", encoding="utf-8") as handle:
+        assert handle.read() == BEFORE
 
 
 def test_crlf_stays_crlf_and_a_bom_stays(capsys):
@@ -516,3 +524,62 @@ def test_no_apt_lists_cleanup_where_it_might_lack_the_rights(catalog, text):
 def test_apt_lists_cleanup_under_user_root(catalog):
     text = "FROM debian:12\nUSER root\nRUN env DEBIAN_FRONTEND=noninteractive apt-get update\n"
     assert fixed(catalog, text, "DF201").endswith("apt-get update && rm -rf /var/lib/apt/lists/*\n")
+
+
+# -- cache-busting-copy (DF101): manifests first -------------------------------------------
+
+def fixed_in_context(catalog, text: str, context: dict[str, str] | None) -> str:
+    rules = [rule for rule in catalog if rule.code == "DF101"]
+    return fix_text(Linter(rules, catalog), text, "Dockerfile", context=context)[0]
+
+
+REQUIREMENTS = {"requirements.txt": "flask==3.0.3\ngunicorn==22.0.0  # server\n"}
+PACKAGE = {"package.json": '{"name": "api", "dependencies": {"express": "^4.19.2"}, "scripts": {"start": "node ."}}',
+           "package-lock.json": "{}"}
+
+
+@pytest.mark.parametrize("before, context, after", [
+    ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n"
+     "CMD [\"python\", \"app.py\"]\n",
+     REQUIREMENTS,
+     "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\n"
+     "COPY . .\nCMD [\"python\", \"app.py\"]\n"),
+    ("FROM node:20-slim\nWORKDIR /srv\nCOPY --chown=node:node . /srv\nRUN npm ci --omit=dev \\\n    && npm cache clean --force\n",
+     PACKAGE,
+     "FROM node:20-slim\nWORKDIR /srv\nCOPY --chown=node:node package.json package-lock.json /srv/\n"
+     "RUN npm ci --omit=dev \\\n    && npm cache clean --force\nCOPY --chown=node:node . /srv\n"),
+    ("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -U pip && pip install -r requirements.txt\n",
+     {"requirements.txt": "-r requirements/base.txt\nrequests\n", "requirements/base.txt": "flask\n"},
+     "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt ./\nCOPY requirements/base.txt ./requirements/\n"
+     "RUN pip install -U pip && pip install -r requirements.txt\nCOPY . .\n"),
+])
+def test_cache_busting_copy_fix_copies_the_manifests_first(catalog, before, context, after):
+    assert fixed_in_context(catalog, before, context) == after
+    rules = [rule for rule in catalog if rule.code == "DF101"]
+    assert Linter(rules, catalog).lint_text(after, "Dockerfile", context=context).findings == []
+
+
+PIP_APP = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+
+
+@pytest.mark.parametrize("text, context", [
+    pytest.param(PIP_APP, None, id="context unknown"),
+    pytest.param(PIP_APP, {}, id="requirements file missing"),
+    pytest.param(PIP_APP, {"requirements.txt": "-e .\n"}, id="editable install of the project"),
+    pytest.param(PIP_APP, {"requirements.txt": "./libs/shared\n"}, id="local path"),
+    pytest.param(PIP_APP, {"requirements.txt": "shared @ file:///app/libs/shared\n"}, id="file URL"),
+    pytest.param(PIP_APP.replace("requirements.txt\n", "requirements.txt && python manage.py collectstatic\n"),
+                 REQUIREMENTS, id="another command reads the sources"),
+    pytest.param(PIP_APP.replace("COPY . .\n", "COPY . .\nENV PIP_TARGET=/opt\n"), REQUIREMENTS,
+                 id="not the next instruction"),
+    pytest.param(PIP_APP.replace("COPY . .", "COPY --exclude=tests . ."), REQUIREMENTS, id="unknown copy flag"),
+    pytest.param(PIP_APP.replace("RUN pip", "RUN --mount=type=bind,target=/src pip"), REQUIREMENTS, id="bind mount"),
+    pytest.param(PIP_APP.replace("COPY . .", "COPY . /srv"), REQUIREMENTS, id="copied elsewhere than WORKDIR"),
+    pytest.param("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n",
+                 {"package.json": '{"scripts": {"postinstall": "node build.js"}}'}, id="npm lifecycle script"),
+    pytest.param("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n",
+                 {"package.json": '{"dependencies": {"shared": "file:../shared"}}'}, id="npm local dependency"),
+    pytest.param("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install express\n", PACKAGE, id="npm package operand"),
+])
+def test_cache_busting_copy_fix_withheld(catalog, text, context):
+    assert fixed_in_context(catalog, text, context) == text

@@ -28,9 +28,10 @@ def _counts(findings) -> Counter:
     return Counter(finding.code for finding in findings)
 
 
-def assert_fix_properties(text: str, path: str = "Dockerfile", linter: Linter = EVERY_RULE) -> str:
-    before = linter.lint_text(text, path)
-    fixed, result, count = fix_text(linter, text, path)
+def assert_fix_properties(text: str, path: str = "Dockerfile", linter: Linter = EVERY_RULE,
+                          context: dict[str, str] | None = None) -> str:
+    before = linter.lint_text(text, path, context=context)
+    fixed, result, count = fix_text(linter, text, path, context=context)
     # never adds findings (by code: fixed findings may move, none may appear)
     assert not _counts(result.findings) - _counts(before.findings), (text, fixed)
     # never breaks parsing
@@ -41,20 +42,21 @@ def assert_fix_properties(text: str, path: str = "Dockerfile", linter: Linter = 
     else:
         assert (fixed, count) == (text, 0)  # a file that does not parse is not touched
     # a second run changes nothing
-    again, _, count_again = fix_text(linter, fixed, path)
+    again, _, count_again = fix_text(linter, fixed, path, context=context)
     assert (again, count_again) == (fixed, 0), (text, fixed)
     # the fixed findings are gone from the result that is reported
-    assert result.findings == linter.lint_text(fixed, path).findings
+    assert result.findings == linter.lint_text(fixed, path, context=context).findings
     assert (count == 0) == (fixed == text)
     return fixed
 
 
-def assert_line_endings_kept(text: str, fixed: str, path: str = "Dockerfile") -> None:
+def assert_line_endings_kept(text: str, fixed: str, path: str = "Dockerfile",
+                             context: dict[str, str] | None = None) -> None:
     """The same file with CRLF endings is fixed the same way, and stays CRLF."""
     if "\r" in text:
         return
     crlf = text.replace("\n", "\r\n")
-    assert fix_text(EVERY_RULE, crlf, path)[0] == fixed.replace("\n", "\r\n")
+    assert fix_text(EVERY_RULE, crlf, path, context=context)[0] == fixed.replace("\n", "\r\n")
 
 
 # -- the rules' own bad examples and the fixture Dockerfiles ---------------------------------
@@ -66,13 +68,13 @@ def _bad_examples():
             continue
         for number, example in enumerate(rule.bad, 1):
             if not example.path.endswith((".yaml", ".yml")):
-                yield pytest.param(example.code, id=f"{rule.name}-bad{number}")
+                yield pytest.param(example.code, example.context, id=f"{rule.name}-bad{number}")
 
 
-@pytest.mark.parametrize("text", list(_bad_examples()))
-def test_fixing_a_bad_example(text):
-    fixed = assert_fix_properties(text)
-    assert_line_endings_kept(text, fixed)
+@pytest.mark.parametrize("text, context", list(_bad_examples()))
+def test_fixing_a_bad_example(text, context):
+    fixed = assert_fix_properties(text, context=context)
+    assert_line_endings_kept(text, fixed, context=context)
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[path.name for path in FIXTURES])
@@ -92,7 +94,8 @@ def test_the_fixable_rules_fix_some_of_their_examples():
         if rule.fix is None or "dockerfile" not in rule.targets:
             continue
         linter = Linter([rule], CATALOG)
-        fixed = [example for example in rule.bad if fix_text(linter, example.code, "Dockerfile")[2]]
+        fixed = [example for example in rule.bad
+                 if fix_text(linter, example.code, "Dockerfile", context=example.context)[2]]
         assert fixed, f"{rule.name} declares a fix but fixes none of its bad examples"
 
 

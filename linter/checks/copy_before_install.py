@@ -32,6 +32,7 @@ from linter.checks._commands import (
     PATTERNS_SCHEMA, STRINGS_SCHEMA, Call, StageTracker, calls, copy_operands, is_url, match_any, operands, patterns,
     resolve_path, run_text,
 )
+from linter.checks._manifest_first import manifest_first_edits
 from linter.model.dockerfile import Dockerfile, Instruction, Stage
 from linter.model.finding import Hit
 
@@ -104,11 +105,15 @@ class CopyBeforeInstall:
         self.tracker = StageTracker()
         self.pending: list[_Copy] = []
         self.families: set[str] = set()
+        self.dockerfile: Dockerfile | None = None
+        self.previous: Instruction | None = None
 
     def begin_stage(self, stage: Stage, dockerfile: Dockerfile) -> None:
         self.tracker.begin(stage)
         self.pending = []
         self.families = set()
+        self.dockerfile = dockerfile
+        self.previous = None
 
     def instruction(self, instruction: Instruction, stage: Stage) -> Iterator[Hit]:
         self.tracker.see(instruction)
@@ -116,6 +121,7 @@ class CopyBeforeInstall:
             self._copy(instruction)
         elif instruction.keyword == "RUN":
             yield from self._run(instruction)
+        self.previous = instruction
 
     def end_stage(self, stage: Stage, dockerfile: Dockerfile) -> None:
         return None
@@ -123,10 +129,14 @@ class CopyBeforeInstall:
     # -- COPY ---------------------------------------------------------------------------
 
     def _is_manifest(self, text: str) -> bool:
-        """The base name matches a manifest glob; a source glob such as ``package*.json``
-        counts when it starts with a literal name and matches a manifest name."""
+        """The base name matches a manifest glob, or a folder on the path is a manifest name;
+        a source glob such as ``package*.json`` counts when it starts with a literal name and
+        matches a manifest name."""
         name = _basename(text)
         if name in self._manifest_names or any(_glob_match(name, glob) for glob in self._manifest_globs):
+            return True
+        # A file inside a manifest folder (`requirements/base.txt`, `.mvn/wrapper/…`).
+        if any(part in self._manifest_names for part in text.strip("/").split("/")[:-1]):
             return True
         prefix = re.split(r"[*?\[]", name, 1)[0]
         return prefix != name and len(prefix) >= 3 and any(
@@ -199,7 +209,10 @@ class CopyBeforeInstall:
                 remaining.append(copy)
                 continue
             keyword = copy.instruction.keyword
+            edits = ()
+            if copy.instruction is self.previous and self.dockerfile is not None:
+                edits = manifest_first_edits(copy.instruction, instruction, self.tracker.workdir, self.dockerfile)
             yield Hit(copy.span, {"keyword": keyword, "sources": copy.sources, "install": busted.text(),
-                                  "install_line": busted.line})
+                                  "install_line": busted.line}, edits)
         self.pending = remaining
         self.families.update(call.family for call, _ in installs)

@@ -60,7 +60,8 @@ def compile_catalog(root: str) -> dict:
 
 def _examples(items: list[dict] | None) -> tuple[Example, ...]:
     return tuple(
-        Example(item["code"], tuple(item.get("findings", ())), item.get("config", {}), item.get("path", "Dockerfile"))
+        Example(item["code"], tuple(item.get("findings", ())), item.get("config", {}), item.get("path", "Dockerfile"),
+                item.get("context"))
         for item in items or ()
     )
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from linter.checks import TEMPLATES, Template
 from linter.engine.suppressions import Suppressions
+from linter.model.dockerfile import BuildContext
 from linter.model.finding import Finding, Hit
 from linter.model.rule import Rule
 from linter.model.span import Span
@@ -98,15 +99,19 @@ class Linter:
         return self.by_unit.get((target, unit), [])
 
     def lint_bytes(self, data: bytes, path: str, ignored: Iterable[str] = (), kind: str = "dockerfile",
-                   companions: Sequence[tuple[str, str]] = ()) -> FileResult:
+                   companions: Sequence[tuple[str, str]] = (),
+                   context: Mapping[str, str] | None = None) -> FileResult:
         """Lint one file's bytes; ``ignored`` holds rule codes switched off for this path;
-        ``companions`` are Compose override files (path, text) merged over this one."""
+        ``companions`` are Compose override files (path, text) merged over this one.
+        ``context`` gives a Dockerfile's build context: ``get(relative path)`` returns a file's
+        text or None (a dict, or :class:`linter.engine.context.ContextFiles` for a folder);
+        None when nothing is known of it (standard input)."""
         text, problem = decode(data, path)
         if text is None:
             assert problem is not None
             return self._finish(FileResult(path), [self._problem(*problem)], None, set(ignored))
         if kind == "dockerfile":
-            return self.lint_text(text, path, ignored)
+            return self.lint_text(text, path, ignored, context)
         return self.lint_yaml(text, path, kind, set(ignored), companions)
 
     def unreadable(self, path: str, reason: str) -> FileResult:
@@ -115,8 +120,11 @@ class Linter:
 
     # -- Dockerfiles ----------------------------------------------------------------------
 
-    def lint_text(self, text: str, path: str, ignored: Iterable[str] = ()) -> FileResult:
+    def lint_text(self, text: str, path: str, ignored: Iterable[str] = (),
+                  context: Mapping[str, str] | None = None) -> FileResult:
         dockerfile = parse_dockerfile(text, path, self.build_args)
+        if context is not None:
+            dockerfile.context = _build_context(context, path)
         result = FileResult(path, sources={path: dockerfile.lines})
         findings = [self._problem("parse-error", problem.message, problem.span) for problem in dockerfile.problems]
         if not dockerfile.instructions and not dockerfile.problems:
@@ -274,6 +282,20 @@ class Linter:
             kept.append(finding)
         result.findings = sorted(kept, key=Finding.sort_key)
         return result
+
+
+def _build_context(files, dockerfile_path: str) -> BuildContext:
+    """The context's ignore file is the one BuildKit reads: ``<Dockerfile name>.dockerignore``
+    when it exists, else ``.dockerignore``."""
+    name = dockerfile_path.replace("\\", "/").rsplit("/", 1)[-1]
+    for ignore_name in (f"{name}.dockerignore", ".dockerignore"):
+        text = files.get(ignore_name)
+        if text is not None:
+            from linter.parsers.dockerignore import parse_dockerignore
+
+            directory = os.path.dirname(dockerfile_path)
+            return BuildContext(parse_dockerignore(text, os.path.join(directory, ignore_name)), files)
+    return BuildContext(None, files)
 
 
 def _node_range(node, selectors: set[str]) -> tuple[int, int, set[str]]:

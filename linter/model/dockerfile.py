@@ -164,11 +164,33 @@ class ParseProblem(namedtuple("ParseProblem", "message span")):
     __slots__ = ()
 
 
+class BuildContext(namedtuple("BuildContext", "dockerignore files")):
+    """What is known of the build context of a Dockerfile: its parsed ``.dockerignore`` (None
+    when the context has none) and ``files``, a mapping whose ``get(relative path)`` gives the
+    text of a small file of the context, or None."""
+
+    __slots__ = ()
+
+    def read(self, relpath: str) -> str | None:
+        """A context file as the build sees it: None when absent or excluded by the ignore file."""
+        relpath = relpath.lstrip("/")
+        while relpath.startswith("./"):
+            relpath = relpath[2:]
+        if not relpath or relpath == ".." or relpath.startswith("../") or "/../" in relpath:
+            return None
+        if self.dockerignore is not None and self.dockerignore.excludes(relpath):
+            return None
+        return self.files.get(relpath)
+
+
 class Dockerfile:
-    """A parsed Dockerfile: source lines, directives, all instructions, stages, comments, problems."""
+    """A parsed Dockerfile: source lines, directives, all instructions, stages, comments, problems.
+
+    ``context`` is a :class:`BuildContext` when the file was read from disk with its folder as
+    the build context, None when nothing is known of the context (standard input)."""
 
     __slots__ = ("path", "lines", "directives", "escape", "instructions", "global_args", "stages", "comments",
-                 "problems")
+                 "problems", "context")
 
     def __init__(self, path: str, lines: list[str], directives: dict[str, str], escape: str, instructions: list,
                  global_args: list, stages: list, comments: list, problems: list) -> None:
@@ -181,6 +203,7 @@ class Dockerfile:
         self.stages = stages
         self.comments = comments
         self.problems = problems
+        self.context: BuildContext | None = None
 
     def stage_by_name(self, name: str) -> Stage | None:
         """The stage an alias or a numeric index names."""

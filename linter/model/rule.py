@@ -4,8 +4,9 @@ from __future__ import annotations
 from collections import namedtuple
 
 
-class Example(namedtuple("Example", "code findings config path", defaults=((), {}, "Dockerfile"))):
-    """One documented example: source text, expected ``line:col`` findings, params overrides."""
+class Example(namedtuple("Example", "code findings config path context", defaults=((), {}, "Dockerfile", None))):
+    """One documented example: source text, expected ``line:col`` findings, params overrides,
+    and the files of its build context (name: text) when the example says what they are."""
 
     __slots__ = ()
 

@@ -23,18 +23,19 @@ def headline(finding: Finding) -> str:
 
 
 def render_plain(results: Sequence[tuple[Sequence[Finding], dict[str, list[str]]]], files: int,
-                 out: TextIOBase) -> None:
+                 out: TextIOBase, summary_line: bool = True) -> None:
     findings = [finding for file_findings, _ in results for finding in file_findings]
     for finding in findings:
         out.write(headline(finding) + "\n")
-    out.write(summary(findings, files) + "\n")
+    if summary_line:
+        out.write(summary(findings, files) + "\n")
 
 
 _STYLES = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
 
 
 def render_rich(results: Sequence[tuple[Sequence[Finding], dict[str, list[str]]]], files: int,
-                out: TextIOBase) -> None:
+                out: TextIOBase, summary_line: bool = True) -> None:
     """Coloured headlines with the source lines of each span and a caret underline; ``results``
     pairs each file's findings with the source lines of the files they point into."""
     from rich.console import Console
@@ -52,7 +53,8 @@ def render_rich(results: Sequence[tuple[Sequence[Finding], dict[str, list[str]]]
             )
             for text in frame(span, sources.get(span.path, [])):
                 console.print(escape(text), style="dim" if not text.lstrip(" |0123456789").startswith("^") else "red")
-    console.print(summary(findings, files), style="bold")
+    if summary_line:
+        console.print(summary(findings, files), style="bold")
 
 
 def frame(span, lines: list[str], context: int = 0, limit: int = 6) -> list[str]:

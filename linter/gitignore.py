@@ -1,0 +1,117 @@
+"""``.gitignore`` matching for directory walks: what git itself would not track is not checked.
+
+Git's rules (gitignore(5)): blank lines and ``#`` comments are skipped; ``!`` re-includes;
+a trailing ``/`` matches directories only; a pattern with a ``/`` before its end is
+anchored to the folder of its ``.gitignore``, one without matches a name at any depth below
+it; ``*`` and ``?`` never cross ``/``; ``**`` spans folders; the last matching pattern wins,
+deeper files after shallower ones; and nothing below an ignored folder can be re-included
+(the walk does not descend into it).
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+
+_GLOB = re.compile(r"\*\*/|/\*\*$|\*\*|\*|\?|\[(?:\\.|[^\]])+\]|\\.|.", re.S)
+
+
+class _Pattern:
+    __slots__ = ("regex", "negated", "directory_only")
+
+    def __init__(self, regex: re.Pattern, negated: bool, directory_only: bool) -> None:
+        self.regex = regex
+        self.negated = negated
+        self.directory_only = directory_only
+
+
+def _translate(glob: str) -> str:
+    parts = []
+    for match in _GLOB.finditer(glob):
+        token = match.group(0)
+        if token == "**/":
+            parts.append("(?:.*/)?")
+        elif token == "/**":
+            parts.append("/.*")
+        elif token in ("**", "*"):
+            parts.append("[^/]*")
+        elif token == "?":
+            parts.append("[^/]")
+        elif token.startswith("[") and len(token) > 1:
+            body = token[1:-1]
+            negate = body[:1] in ("!", "^")
+            body = body[1:] if negate else body
+            parts.append("[" + ("^" if negate else "") + body.replace("\\", "\\\\") + "]")
+        elif token.startswith("\\") and len(token) == 2:
+            parts.append(re.escape(token[1]))
+        else:
+            parts.append(re.escape(token))
+    return "".join(parts)
+
+
+def parse_gitignore(text: str) -> list[_Pattern]:
+    patterns = []
+    for raw in text.splitlines():
+        line = raw.rstrip("\r")
+        if not line or line.startswith("#"):
+            continue
+        line = re.sub(r"(?<!\\) +$", "", line)
+        negated = line.startswith("!")
+        if negated:
+            line = line[1:]
+        if line.startswith(("\\#", "\\!")):
+            line = line[1:]
+        directory_only = line.endswith("/")
+        line = line.rstrip("/")
+        if not line:
+            continue
+        anchored = "/" in line
+        body = _translate(line.lstrip("/"))
+        try:
+            regex = re.compile(body if anchored else "(?:.*/)?" + body)
+        except re.error:
+            continue  # git skips a pattern it cannot read; so does the walk
+        patterns.append(_Pattern(regex, negated, directory_only))
+    return patterns
+
+
+class GitIgnore:
+    """The ``.gitignore`` files met on a walk, each applying below its own folder."""
+
+    def __init__(self) -> None:
+        self._by_folder: dict[str, list[_Pattern]] = {}
+
+    def enter(self, folder: str, names: Sequence[str]) -> None:
+        """Read ``folder``'s ``.gitignore`` when the listing shows one."""
+        if ".gitignore" not in names:
+            return
+        try:
+            with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as handle:
+                patterns = parse_gitignore(handle.read(1 << 20))
+        except OSError:
+            return
+        if patterns:
+            self._by_folder[os.path.normpath(folder)] = patterns
+
+    def ignored(self, path: str, is_directory: bool) -> bool:
+        path = os.path.normpath(path)
+        verdict = False
+        folder = os.path.dirname(path)
+        chain = []
+        while True:
+            if folder in self._by_folder:
+                chain.append(folder)
+            parent = os.path.dirname(folder)
+            if parent == folder or not folder:
+                break
+            folder = parent
+        if "." in self._by_folder and "." not in chain and not os.path.isabs(path):
+            chain.append(".")
+        for folder in reversed(chain):
+            relative = os.path.relpath(path, folder).replace(os.sep, "/")
+            for pattern in self._by_folder[folder]:
+                if pattern.directory_only and not is_directory:
+                    continue
+                if pattern.regex.fullmatch(relative):
+                    verdict = not pattern.negated
+        return verdict
