@@ -43,13 +43,14 @@ Suites. Debian bookworm (12) and trixie (13) have tables (confidence high). Ubun
 is not one dlint's data comes from, so Ubuntu releases map to the nearest Debian suite with
 confidence low: 22.04 jammy -> bookworm, 24.04 noble -> trixie (noble was cut from Debian in
 early 2024 and shares trixie's t64 library renames; jammy's package set is closest to
-bookworm's). Debian releases without a table map the same way (11 bullseye -> bookworm; 14
-forky, testing, sid -> trixie), confidence low. Other Ubuntu releases have no mapping (None:
-the caller reports the layer as unknown). Architectures other than amd64 and arm64 use the
-amd64 table, with confidence low.
+bookworm's), 26.04 resolute -> trixie (cut from forky, which has no table either). Debian
+releases without a table map the same way (11 bullseye -> bookworm; 14 forky, testing, sid ->
+trixie), confidence low. Other Ubuntu releases have no mapping (None: the caller reports the
+layer as unknown). Architectures other than amd64 and arm64 use the amd64 table, with
+confidence low.
 
-What the layer model needs next (doc exclusion, byte-compiled Python, dpkg database churn,
-apt lists, the archive cache; size-cost.md §2.2) reads from the result: each package's name
+The layer model (``apt_layer``: doc exclusion, byte-compiled Python, dpkg database churn, apt
+lists, the archive cache; size-cost.md §2.2) reads from the result each package's name
 (``python3-*`` and the like), its installed and download size, and the package count.
 """
 from __future__ import annotations
@@ -74,6 +75,8 @@ RELEASES = {
     "ubuntu": {
         "22.04": ("bookworm", "low"), "jammy": ("bookworm", "low"),
         "24.04": ("trixie", "low"), "noble": ("trixie", "low"),
+        # cut from Debian testing (forky) in 2026: the newest table, as for forky itself
+        "26.04": ("trixie", "low"), "resolute": ("trixie", "low"),
     },
 }
 SUITE_MAP = {**RELEASES["debian"], **RELEASES["ubuntu"]}
