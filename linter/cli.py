@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="lowest severity that makes the exit code 1 (default: warning, or the config's)")
     check.add_argument("--select", type=_csv, help="comma-separated rules to run instead of the defaults")
     check.add_argument("--ignore", type=_csv, default=[], help="comma-separated rules not to run")
+    check.add_argument("--require-reason", action="store_true",
+                       help="report each suppression without a ` -- reason` (suppression-without-reason)")
     check.add_argument("--type", choices=["dockerfile", "compose", "kubernetes"], default="dockerfile",
                        help="what standard input holds (default: dockerfile)")
     check.add_argument("--build-arg", action="append", default=[], metavar="NAME[=VALUE]", dest="build_args",
@@ -105,9 +107,27 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="print how many findings each rule gave")
 
     explain = commands.add_parser("explain", parents=[common], formatter_class=_HelpFormatter,
-                                  help="show what a rule checks, why, and the fix")
-    explain.add_argument("rule", help="a rule code (DF101) or name (cache-busting-copy)")
+                                  help="show what a rule checks, why, and the fix; or walk a Dockerfile layer by layer")
+    explain.add_argument("rule", metavar="RULE|FILE",
+                         help="a rule code (DF101) or name (cache-busting-copy), or a Dockerfile to walk through")
     explain.add_argument("--format", choices=["text", "json"], default="text")
+    explain.add_argument("--build-arg", action="append", default=[], metavar="NAME[=VALUE]", dest="build_args",
+                         help="a build argument's value for the file walk (repeatable)")
+
+    cost = commands.add_parser("cost", parents=[common], formatter_class=_HelpFormatter,
+                               help="estimate image sizes, rebuild cost and the monthly price of workloads")
+    cost.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
+    cost.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    cost.add_argument("--compare", metavar="REF",
+                      help="also estimate the files as they are at the git revision REF and show the change")
+    cost.add_argument("--changed", action="append", metavar="PATH",
+                      help="a build-context path taken as edited for the rebuild estimate (repeatable; default: a "
+                           "file of the application sources)")
+    cost.add_argument("--nodes", type=_positive, metavar="N", help="nodes a DaemonSet runs on (default: priced per node)")
+    cost.add_argument("--platform", choices=["linux/amd64", "linux/arm64"], default="linux/amd64")
+    cost.add_argument("--target", metavar="STAGE", help="the stage that ships (default: the last one)")
+    cost.add_argument("--build-arg", action="append", default=[], metavar="NAME[=VALUE]", dest="build_args",
+                      help="a build argument's value (repeatable)")
 
     rules = commands.add_parser("rules", parents=[common], formatter_class=_HelpFormatter,
                                 help="list every rule")
@@ -127,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check(args)
         if args.command == "explain":
             return run_explain(args)
+        if args.command == "cost":
+            return run_cost(args)
         return run_rules(args)
     except ConfigError as error:
         print(f"dlint: {error}", file=sys.stderr)
@@ -190,10 +212,17 @@ class _Checker:
 
             settings = load_settings(config) if config else Settings()
             check_rule_names(self.catalog, settings)
-            rules = select_rules(self.catalog, settings, self.args.select, self.args.ignore)
+            rules = select_rules(self.catalog, settings, self.args.select, self.args.ignore,
+                                 getattr(self.args, "require_reason", False))
             linter = Linter(rules, self.catalog, severity_overrides(self.catalog, settings), self.build_args)
             self._by_config[key] = (linter, settings)
         return self._by_config[key]
+
+    def excluded(self, path: str) -> bool:
+        """Whether a walk skips ``path`` (a folder when it ends with a separator) by the
+        ``exclude`` list of the configuration that governs the folder holding it."""
+        folder = os.path.dirname(path.rstrip("/" + os.sep)) or "."
+        return self.for_path(folder)[1].excludes(path)
 
 
 def _read(path: str, max_bytes: int) -> bytes:
@@ -235,7 +264,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.paths == ["-"]:
         targets = [Target("-", args.type)]
     else:
-        discovery = discover(args.paths)
+        discovery = discover(args.paths, excluded=checker.excluded)
         targets = discovery.targets
         if not args.quiet:
             _note_helm(discovery.helm_templates)
@@ -466,6 +495,8 @@ def _find_rule(catalog, wanted: str):
 def run_explain(args: argparse.Namespace) -> int:
     from linter import explain
 
+    if os.path.isfile(args.rule):
+        return _explain_file(args)
     rule = _find_rule(_catalog(), args.rule)
     if args.format == "json":
         import json
@@ -489,3 +520,124 @@ def run_rules(args: argparse.Namespace) -> int:
               "json": rules_report.render_json}[args.format]
     sys.stdout.write(render(catalog))
     return EXIT_OK
+
+
+def _show_markdown(text: str) -> None:
+    if _color(sys.stdout):
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+
+
+def _explain_file(args: argparse.Namespace) -> int:
+    """``dlint explain Dockerfile``: each instruction's cache key, what a change to it rebuilds,
+    its estimated size and its findings."""
+    from linter import explain
+    from linter.cost.project import context_folder, image_cost
+    from linter.discover import Target
+    from linter.parsers.dockerfile import parse_dockerfile
+
+    path = args.rule
+    text = _read(path, _max_bytes()).decode("utf-8", "replace")
+    args.select, args.ignore, args.fix = None, [], False
+    checker = _Checker(args)
+    result = _lint_target(checker, Target(path, "dockerfile"))
+    estimate = image_cost(text, path, context_folder(path), build_args=checker.build_args)
+    dockerfile = parse_dockerfile(text, path, checker.build_args)
+    if args.format == "json":
+        import json
+
+        document = {"path": path, "findings": [_finding_data(f) for f in result.findings],
+                    "cost": json.loads(_cost_json(estimate)) if estimate.image is not None else None}
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    _show_markdown(explain.render_file(dockerfile, estimate.image, result.findings, estimate.rebuild))
+    return EXIT_OK
+
+
+def _max_bytes() -> int:
+    from linter.engine.runner import MAX_BYTES
+
+    return MAX_BYTES
+
+
+def _finding_data(finding) -> dict:
+    from linter.report.json import finding_data
+
+    return finding_data(finding)
+
+
+def _cost_json(estimate) -> str:
+    from linter.report.cost import render_json
+
+    return render_json(estimate.image, estimate.rebuild, estimate.path, __version__)
+
+
+def run_cost(args: argparse.Namespace) -> int:
+    """``dlint cost``: never fails on what it estimates; only usage errors change the exit code."""
+    from linter.cost.price import load_prices
+    from linter.discover import discover
+
+    missing = [path for path in args.paths if not os.path.lexists(path)]
+    if missing:
+        raise ConfigError(f"{missing[0]}: no such file or directory")
+    config = find_config(args.paths[0])
+    settings = load_settings(config) if config else Settings()
+    prices = load_prices(settings.prices)
+    build_args = _build_args(args.build_args)
+    discovery = discover(args.paths)
+    _note_helm(discovery.helm_templates)
+    targets = [target for target in discovery.targets if target.error is None]
+    images, costs = _project_cost(args, targets, prices, build_args, _read_current)
+    before = None
+    if args.compare is not None:
+        from linter.changes import file_at
+        from linter.report.project import Before
+
+        def read_then(path: str) -> str | None:
+            data = file_at(args.compare, path)
+            return None if data is None else data.decode("utf-8", "replace")
+
+        old_images, old_costs = _project_cost(args, targets, prices, build_args, read_then)
+        before = Before(args.compare, old_images, old_costs)
+    from linter.report import project
+
+    if args.format == "json":
+        sys.stdout.write(project.render_json(images, costs, prices, __version__, before))
+    elif args.format == "markdown":
+        sys.stdout.write(project.render_markdown(images, costs, prices, before))
+    else:
+        sys.stdout.write(project.render_text(images, costs, prices, before))
+    return EXIT_OK
+
+
+def _read_current(path: str) -> str | None:
+    try:
+        return _read(path, _max_bytes()).decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def _project_cost(args: argparse.Namespace, targets: list, prices, build_args: dict, read) -> tuple[list, list]:
+    """Every Dockerfile's image estimate and every workload's price, with files read by ``read``
+    (None: the file does not exist there). The build context is always the one on disk."""
+    from linter.cost.price import price_workloads
+    from linter.cost.project import context_folder, image_cost, manifest_workloads
+
+    images, workloads, objects = [], [], []
+    for target in targets:
+        text = read(target.path)
+        if text is None:
+            continue
+        if target.kind == "dockerfile":
+            images.append(image_cost(text, target.path, context_folder(target.path), args.changed, build_args,
+                                     args.platform, args.target))
+            continue
+        companions = [(path, companion) for path in target.companions if (companion := read(path)) is not None]
+        found, found_objects = manifest_workloads(text, target.path, target.kind, companions)
+        workloads += found
+        objects += found_objects
+    return images, price_workloads(workloads, prices, args.nodes, objects=objects)

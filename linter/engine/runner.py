@@ -17,6 +17,9 @@ from linter.parsers.dockerfile import parse_dockerfile
 from linter.resources import data_dir
 
 MAX_BYTES = 4 * 1024 * 1024
+# The rules that judge the suppressions themselves.
+UNUSED = "unused-suppression"
+UNEXPLAINED = "suppression-without-reason"
 
 
 class FileResult:
@@ -160,13 +163,13 @@ class Linter:
     def lint_yaml(self, text: str, path: str, kind: str, ignored: set[str],
                   companions: Sequence[tuple[str, str]] = ()) -> FileResult:
         """``kind`` is ``compose``, ``kubernetes`` or ``yaml`` (decided from the content)."""
-        from linter.parsers.yaml import parse_yaml
+        from linter.parsers.yaml import document_kind, parse_yaml
 
         stream = parse_yaml(text, path)
         result = FileResult(path, sources={path: stream.lines})
         findings = [self._problem(problem.rule, problem.message, problem.span) for problem in stream.problems]
         if kind == "yaml":
-            kind = yaml_kind(stream.documents)  # None: YAML that is neither, such as a CI workflow
+            kind = document_kind(stream.documents)  # None: YAML that is neither, such as a CI workflow
         if kind == "compose":
             model, workloads, ignored_nodes = self._compose(stream, path, companions, result, findings)
             findings += self._run_units("compose", model, model.services, workloads)
@@ -175,7 +178,7 @@ class Linter:
             findings += self._run_units("kubernetes", model, model.objects, workloads)
         else:
             ignored_nodes = []
-        suppressions = Suppressions.for_yaml(stream.lines, ignored_nodes)
+        suppressions = Suppressions.for_yaml(path, result.sources, ignored_nodes)
         return self._finish(result, findings, suppressions, ignored)
 
     def _compose(self, stream, path: str, companions, result: FileResult, findings: list) -> tuple:
@@ -199,10 +202,11 @@ class Linter:
         for workload in workloads:
             findings += [self._problem(name, message, span) for name, message, span in workload.problems]
             if workload.ignored:
-                ignored_nodes.append(_node_range(workload.node, workload.ignored))
+                ignored_nodes.append(_node_range(workload.node, workload.node.get("x-dlint-ignore")))
         return compose, workloads, ignored_nodes
 
     def _kubernetes(self, stream, path: str, findings: list) -> tuple:
+        from linter.model.kubernetes import IGNORE_ANNOTATION
         from linter.parsers.kubernetes import parse_kubernetes, to_workloads
 
         objects = parse_kubernetes(stream.documents, path)
@@ -215,11 +219,13 @@ class Linter:
             "kubernetes-schema-violation", "kubernetes.schema.json", [obj.node for obj in objects.objects], yaml11=True)
             if finding.span not in explained]
         findings += [self._problem(name, message, span) for name, message, span in objects.problems]
-        ignored_nodes = [_node_range(obj.node, obj.ignored) for obj in objects.objects if obj.ignored]
+        # A workload's ignores are its object's: the annotation of the object and its pod templates.
+        ignored_nodes = [_node_range(obj.node, annotation) for obj in objects.objects if obj.ignored
+                         for holder in [obj.node, *obj.templates]
+                         for annotation in [holder.at("metadata", "annotations", IGNORE_ANNOTATION)]
+                         if annotation is not None]
         for workload in workloads:
             findings += [self._problem(name, message, span) for name, message, span in workload.problems]
-            if workload.ignored:
-                ignored_nodes.append(_node_range(workload.node, workload.ignored))
         return objects, workloads, ignored_nodes
 
     def _schema_problems(self, rule_name: str, schema_file: str, roots: Sequence, yaml11: bool = False,
@@ -271,6 +277,22 @@ class Linter:
 
     def _finish(self, result: FileResult, findings: list[Finding], suppressions: Suppressions | None,
                 ignored: set[str]) -> FileResult:
+        """Keep the selected findings that no path ignore or suppression silences, then report
+        the file's suppressions that give no reason or silenced nothing."""
+        if suppressions is not None and self._runs(UNEXPLAINED, ignored):
+            findings = findings + [self._problem(UNEXPLAINED, advice, span) for span, advice in suppressions.unexplained]
+        kept = self._unsuppressed(findings, suppressions, ignored)
+        # Judged last, once every other finding has used the suppressions it meets; not at all
+        # when a syntax error kept the rules from seeing the whole file.
+        if suppressions is not None and suppressions.entries and self._runs(UNUSED, ignored) \
+                and not any(finding.name == "parse-error" for finding in findings):
+            stale = [self._problem(UNUSED, label, span) for span, label in suppressions.unused(self._ran(ignored))]
+            kept += self._unsuppressed(stale, suppressions, ignored)
+        result.findings = sorted(kept, key=Finding.sort_key)
+        return result
+
+    def _unsuppressed(self, findings: list[Finding], suppressions: Suppressions | None,
+                      ignored: set[str]) -> list[Finding]:
         kept = []
         seen: set[Finding] = set()
         for finding in findings:
@@ -280,8 +302,18 @@ class Linter:
             if suppressions is not None and suppressions.suppresses(finding):
                 continue
             kept.append(finding)
-        result.findings = sorted(kept, key=Finding.sort_key)
-        return result
+        return kept
+
+    def _runs(self, name: str, ignored: set[str]) -> bool:
+        rule = self.by_name.get(name)
+        return rule is not None and rule.code in self.selected and rule.code not in ignored
+
+    def _ran(self, ignored: set[str]) -> set[str]:
+        """Lower-case codes and names of the rules that ran on a file, other than
+        unused-suppression itself (a suppression of it is never judged unused)."""
+        return {selector for rule in self.catalog
+                if rule.code in self.selected and rule.code not in ignored and rule.name != UNUSED
+                for selector in (rule.code.lower(), rule.name)}
 
 
 def _build_context(files, dockerfile_path: str) -> BuildContext:
@@ -298,18 +330,7 @@ def _build_context(files, dockerfile_path: str) -> BuildContext:
     return BuildContext(None, files)
 
 
-def _node_range(node, selectors: set[str]) -> tuple[int, int, set[str]]:
-    """A service's or object's lines, from its key (when it has one) to its last value."""
-    start = (node.key_span or node.span).line
-    return start, node.span.end_line, {selector.strip().lower() for selector in selectors}
-
-
-def yaml_kind(documents: Sequence) -> str | None:
-    """``kubernetes`` when a document has ``apiVersion`` and ``kind``; ``compose`` when the
-    first has ``services``; otherwise None."""
-    roots = [document.root for document in documents if document.root is not None and document.root.is_map]
-    if any(root.get("apiVersion") is not None and root.get("kind") is not None for root in roots):
-        return "kubernetes"
-    if roots and roots[0].get("services") is not None:
-        return "compose"
-    return None
+def _node_range(node, ignores) -> tuple:
+    """A service's or object's lines, from its key (when it has one) to its last value, and
+    the value that lists the rules ignored there."""
+    return (node.key_span or node.span).line, node.span.end_line, ignores

@@ -153,13 +153,13 @@ def _row_cost(cost, currency: str) -> str:
 def _range(money, currency: str) -> str:
     low, high = money
     if high is None:
-        return f"≥ {_money(low, currency)} + unbounded" if low else "unbounded"
-    if _money(low, currency) == _money(high, currency):
-        return _money(low, currency)
-    return f"{_money(low, currency)} – {_money(high, currency)}"
+        return f"≥ {format_money(low, currency)} + unbounded" if low else "unbounded"
+    if format_money(low, currency) == format_money(high, currency):
+        return format_money(low, currency)
+    return f"{format_money(low, currency)} – {format_money(high, currency)}"
 
 
-def _money(amount: float, currency: str) -> str:
+def format_money(amount: float, currency: str) -> str:
     if currency == "USD":
         return f"${amount:,.2f}"
     return f"{amount:,.2f} {currency}"
