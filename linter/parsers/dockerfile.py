@@ -125,6 +125,7 @@ class _Parser:
     # -- reading lines -------------------------------------------------------------------
 
     def parse(self) -> Dockerfile:
+        self._lone_carriage_return()
         index = self._read_directives()
         while index < len(self.lines):
             line = self.lines[index]
@@ -140,6 +141,16 @@ class _Parser:
             self.stages[-1].is_final = True
         return Dockerfile(self.path, self.lines, self.directives, self.escape, self.instructions,
                           self.global_args, self.stages, self.comments, self.problems)
+
+    def _lone_carriage_return(self) -> None:
+        """Classic Mac OS line endings: Docker ends lines at LF only, so a CR alone joins what an
+        editor shows as two lines into one, and the file does not mean what it looks like."""
+        for index, line in enumerate(self.lines):
+            column = line.find("\r")
+            if column >= 0:
+                self._problem("carriage return (CR) without a line feed: Docker does not end the line here; "
+                              "save the file with LF (or CRLF) line endings", index, column + 1, column + 2)
+                return
 
     def _read_directives(self) -> int:
         index = 0

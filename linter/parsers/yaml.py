@@ -10,7 +10,9 @@ than hanging or crashing.
 """
 from __future__ import annotations
 
+import re
 from collections import namedtuple
+from collections.abc import Sequence
 
 import yaml
 
@@ -23,6 +25,9 @@ _MERGE = _CORE + "merge"
 MAX_DEPTH = 200
 # Aliases may repeat a node; a stream may expand to this many nodes beyond what is written.
 ALIAS_ALLOWANCE = 100_000
+# YAML's line breaks: a lone CR, NEL and the Unicode separators end a line as LF does, so
+# source lines must be split the same way for spans to point at the right line.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 YamlProblem = namedtuple("YamlProblem", "rule message span")
 YamlStream = namedtuple("YamlStream", "documents problems lines")
@@ -35,14 +40,21 @@ class _Refused(Exception):
 
 
 class _Builder:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, lines: list[str]) -> None:
         self.path = path
+        self.lines = lines
         self.problems: list[YamlProblem] = []
         self.constructor = yaml.constructor.SafeConstructor()
 
     def span(self, node) -> Span:
-        start, end = node.start_mark, node.end_mark
-        return Span(self.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        return Span(self.path, *self.position(node.start_mark), *self.position(node.end_mark))
+
+    def position(self, mark) -> tuple[int, int]:
+        """1-based line and column. The empty value of a document that ends without a line
+        break is marked on the line after the last one; it is put at the end of the file."""
+        if mark.line < len(self.lines):
+            return mark.line + 1, mark.column + 1
+        return len(self.lines), len(self.lines[-1]) + 1
 
     def check_size(self, root) -> None:
         """Refuse a document whose aliases expand far beyond its written size."""
@@ -86,8 +98,15 @@ class _Builder:
         span = self.span(node)
         if node.flow_style or not children:
             return span
-        last = max(children, key=lambda child: (child.span.end_line, child.span.end_column)).span
-        return Span(span.path, span.line, span.column, last.end_line, last.end_column)
+        start, limit = (span.line, span.column), (span.end_line, span.end_column)
+        # A value reached through an alias or a merge key was written elsewhere, so it cannot
+        # end this collection; its key, written here, can.
+        ends = [(written.end_line, written.end_column) for child in children for written in (child.span, child.key_span)
+                if written is not None and start <= (written.end_line, written.end_column) <= limit]
+        if not ends:
+            return span
+        end_line, end_column = max(ends)
+        return Span(span.path, span.line, span.column, end_line, end_column)
 
     def scalar(self, node):
         kind = node.tag[len(_CORE):] if node.tag.startswith(_CORE) else "str"
@@ -136,9 +155,11 @@ def _children(node) -> list:
 def parse_yaml(text: str, path: str) -> YamlStream:
     """Every document of ``text``; problems (syntax errors, duplicate keys, refusals) are
     returned as :class:`YamlProblem`, never raised. Documents before a syntax error are kept."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    builder = _Builder(path)
+    # libyaml skips a byte-order mark at the start without counting its column, and a second
+    # one while counting it: dropping them all here keeps columns and lines in step.
+    text = text.lstrip("\ufeff")
+    lines = _LINE_BREAK.split(text)
+    builder = _Builder(path, lines)
     documents: list[YamlDocument] = []
     composed = yaml.compose_all(text, Loader=_LOADER)
     index = 0
@@ -150,7 +171,7 @@ def parse_yaml(text: str, path: str) -> YamlStream:
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             builder.problems.append(YamlProblem("parse-error", f"invalid YAML: {error.problem or error}",
-                                                _mark_span(path, mark)))
+                                                _mark_span(path, mark, lines)))
             break
         except (yaml.YAMLError, RecursionError) as error:
             message = "nesting too deep" if isinstance(error, RecursionError) else f"invalid YAML: {error}"
@@ -161,13 +182,28 @@ def parse_yaml(text: str, path: str) -> YamlStream:
                 builder.check_size(node)
             documents.append(YamlDocument(builder.build(node) if node is not None else None, index))
         except _Refused as refusal:
-            builder.problems.append(YamlProblem("parse-error", str(refusal), _mark_span(path, refusal.mark)))
+            builder.problems.append(YamlProblem("parse-error", str(refusal), _mark_span(path, refusal.mark, lines)))
         index += 1
-    lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
     return YamlStream(documents, builder.problems, lines)
 
 
-def _mark_span(path: str, mark) -> Span:
+def _mark_span(path: str, mark, lines: list[str]) -> Span:
+    """One character at ``mark``; a mark at the very end of the text (an unexpected end of
+    file) is moved back onto the last line, so the span stays inside the file."""
     if mark is None:
         return Span(path, 1, 1, 1, 1)
-    return Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
+    line = min(mark.line, len(lines) - 1)
+    width = len(lines[line])
+    column = min(mark.column, width) if line == mark.line else width
+    return Span(path, line + 1, column + 1, line + 1, min(column + 2, width + 1))
+
+
+def document_kind(documents: Sequence) -> str | None:
+    """``kubernetes`` when a document has ``apiVersion`` and ``kind``; ``compose`` when the
+    first has ``services``; otherwise None (YAML that is neither, such as a CI workflow)."""
+    roots = [document.root for document in documents if document.root is not None and document.root.is_map]
+    if any(root.get("apiVersion") is not None and root.get("kind") is not None for root in roots):
+        return "kubernetes"
+    if roots and roots[0].get("services") is not None:
+        return "compose"
+    return None
