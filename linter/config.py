@@ -12,10 +12,12 @@ import os
 from functools import lru_cache
 from collections.abc import Callable, Sequence
 
+from linter import __version__
 from linter.model.rule import Rule
 from linter.resources import data_dir
 
 CONFIG_NAMES = (".dlint.yaml", ".dlint.yml")
+_VERSION = re.compile(r"[0-9]+\.[0-9]+(\.[0-9]+)?")
 
 
 class ConfigError(Exception):
@@ -28,7 +30,8 @@ class Settings:
     def __init__(self, select: list[str] | None = None, ignore: list[str] | None = None,
                  severity: dict[str, str] | None = None, per_path_ignores: dict[str, list[str]] | None = None,
                  fail_on: str = "warning", trusted_registries: list[str] | None = None, root: str | None = None, source: str | None = None,
-                 locate: Callable | None = None, prices: dict[str, float | str] | None = None) -> None:
+                 locate: Callable | None = None, prices: dict[str, float | str] | None = None,
+                 rule_set: str | None = None, require_reason: bool = False, exclude: list[str] | None = None) -> None:
         self.select = select
         self.ignore = ignore or []
         self.severity = severity or {}
@@ -39,6 +42,10 @@ class Settings:
         self.root = root
         self.source = source
         self.locate = locate  # setting keys -> (line, column) in the source file
+        self.rule_set = rule_set  # the dlint version whose default rules are the defaults here
+        self.require_reason = require_reason
+        self.exclude = exclude or []
+        self._excluded = None
 
     def where(self, keys: Sequence) -> str:
         """``path:line:col: setting`` for messages about a value of this file."""
@@ -48,6 +55,26 @@ class Settings:
             return self.source
         line, column = self.locate(keys)
         return f"{self.source}:{line}:{column}: {'.'.join(map(str, keys))}"
+
+    def excludes(self, path: str) -> bool:
+        """Whether the ``exclude`` globs skip ``path`` in a directory walk. They are matched
+        as ``.gitignore`` patterns relative to the configuration's folder; a path that ends
+        with a separator is a folder."""
+        if not self.exclude or self.root is None:
+            return False
+        if self._excluded is None:
+            from linter.gitignore import parse_gitignore
+
+            self._excluded = parse_gitignore("\n".join(self.exclude))
+        folder = path.endswith(("/", os.sep))
+        relative = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
+        if relative == ".." or relative.startswith("../"):
+            return False
+        verdict = False
+        for pattern in self._excluded:
+            if (folder or not pattern.directory_only) and pattern.regex.fullmatch(relative):
+                verdict = not pattern.negated
+        return verdict
 
 
 def find_config(start: str) -> str | None:
@@ -84,13 +111,37 @@ def load_settings(path: str) -> Settings:
         data, locate = _from_pyproject(text, path)
     else:
         data, locate = _from_yaml(text, path)
+    _check_rule_set(data.get("rule-set"), locate, path)
     _validate(data, locate, path)
     return Settings(
         select=data.get("select"), ignore=data.get("ignore", []), severity=data.get("severity", {}),
         per_path_ignores=data.get("per-path-ignores", {}), fail_on=data.get("fail-on", "warning"),
         trusted_registries=data.get("trusted-registries"), prices=data.get("prices"),
-        root=os.path.dirname(path), source=path, locate=locate,
+        root=os.path.dirname(path), source=path, locate=locate, rule_set=data.get("rule-set"),
+        require_reason=data.get("require-reason", False), exclude=data.get("exclude"),
     )
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """``0.10`` → (0, 10, 0): versions compare number by number, so 0.10.0 follows 0.9.0."""
+    numbers = tuple(int(part) for part in version.split("."))
+    return numbers + (0,) * (3 - len(numbers))
+
+
+def _check_rule_set(value, locate: Callable, path: str) -> None:
+    """A rule set is a dlint version in quotes, and not one newer than this dlint."""
+    if value is None:
+        return
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        problem = f"write the version in quotes (\"{__version__}\"): unquoted, it is read as the number {value}"
+    elif not isinstance(value, str) or not _VERSION.fullmatch(value):
+        problem = f"{value!r} is not a dlint version such as \"{__version__}\""
+    elif version_key(value) > version_key(__version__):
+        problem = f"{value} is newer than this dlint ({__version__}): upgrade dlint, or pin {__version__} or older"
+    else:
+        return
+    line, column = locate(["rule-set"], value=True)
+    raise ConfigError(f"{path}:{line}:{column}: rule-set: {problem}")
 
 
 def _from_yaml(text: str, path: str) -> tuple[dict, Callable]:
@@ -234,15 +285,21 @@ def check_rule_names(catalog: Sequence[Rule], settings: Settings) -> None:
 
 
 def select_rules(catalog: Sequence[Rule], settings: Settings, select: Sequence[str] | None,
-                 ignore: Sequence[str]) -> list[Rule]:
-    """The rules to run: the selection (or the defaults), minus ignores; reading problems always run."""
+                 ignore: Sequence[str], require_reason: bool = False) -> list[Rule]:
+    """The rules to run: the selection (or the defaults, as of the pinned rule set), plus
+    suppression-without-reason when reasons are required, minus ignores; reading problems
+    (PE0xx) always run."""
     origin = settings.source or "command line"
     chosen = select if select is not None else settings.select
     if chosen is None:
         codes = {rule.code for rule in catalog if rule.enabled_by_default}
+        if settings.rule_set is not None:
+            codes &= _in_rule_set(settings.rule_set)
     else:
         codes = resolve_selectors(chosen, catalog, "--select" if select is not None else origin)
-    codes |= {rule.code for rule in catalog if rule.code.startswith("PE")}
+    if require_reason or settings.require_reason:
+        codes |= {rule.code for rule in catalog if rule.name == "suppression-without-reason"}
+    codes |= {rule.code for rule in catalog if rule.code.startswith("PE0")}
     codes -= resolve_selectors(settings.ignore, catalog, origin)
     codes -= resolve_selectors(ignore, catalog, "--ignore")
     chosen_rules = [rule for rule in catalog if rule.code in codes]
@@ -251,6 +308,16 @@ def select_rules(catalog: Sequence[Rule], settings: Settings, select: Sequence[s
         chosen_rules = [rule.with_params({"trusted": settings.trusted_registries})
                         if rule.name == "untrusted-registry" else rule for rule in chosen_rules]
     return chosen_rules
+
+
+@lru_cache(maxsize=None)
+def _in_rule_set(version: str) -> frozenset[str]:
+    """Codes of the rules that were on by default in dlint ``version``: a pinned project
+    gets no new default rule from an upgrade until it raises its rule set."""
+    from linter.engine.catalog import default_since
+
+    pinned = version_key(version)
+    return frozenset(code for code, since in default_since().items() if version_key(since) <= pinned)
 
 
 def severity_overrides(catalog: Sequence[Rule], settings: Settings) -> dict[str, str]:

@@ -2,16 +2,18 @@
 
 Dockerfiles and Compose files are found by name; other YAML files found while walking a
 directory are opened and kept when they look like Kubernetes manifests (a top-level
-``apiVersion`` and ``kind``). A walk skips what the ``.gitignore`` files it meets ignore. Files named explicitly are always checked: Dockerfiles by
-name, any other YAML by content. Helm templates are skipped, since they are not YAML until
-rendered. A Compose file's ``.override.`` sibling is merged into it, not checked alone.
+``apiVersion`` and ``kind``). A walk skips what the ``.gitignore`` files it meets ignore, and
+what the caller's ``excluded`` predicate (the configuration's ``exclude`` list) names. Files
+named explicitly are always checked: Dockerfiles by name, any other YAML by content. Helm
+templates are skipped, since they are not YAML until rendered. A Compose file's
+``.override.`` sibling is merged into it, not checked alone.
 """
 from __future__ import annotations
 
 import os
 import re
 from collections import namedtuple
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 # Vendored or generated trees: walking them finds other people's files, slowly.
 SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
@@ -78,13 +80,14 @@ def _head(path: str) -> str:
         return ""
 
 
-def discover(paths: Sequence[str]) -> Discovery:
+def discover(paths: Sequence[str], excluded: Callable[[str], bool] | None = None) -> Discovery:
     """Files to check, in a stable order. A path that does not exist is still listed, so it
-    is reported as unreadable."""
+    is reported as unreadable. ``excluded(path)`` is asked about each folder (its path ending
+    with a separator) and file a walk meets, never about the paths given."""
     found = Discovery()
     seen: set[str] = set()
     for given in paths:
-        targets = _walk(given, found) if os.path.isdir(given) else _explicit(given, found)
+        targets = _walk(given, found, excluded) if os.path.isdir(given) else _explicit(given, found)
         for target in targets:
             key = os.path.normpath(target.path)
             if key not in seen:
@@ -103,7 +106,7 @@ def _explicit(path: str, found: Discovery) -> list[Target]:
     return [Target(path, "compose" if compose_name(name) else "yaml")]
 
 
-def _walk(root: str, found: Discovery) -> list[Target]:
+def _walk(root: str, found: Discovery, excluded: Callable[[str], bool] | None) -> list[Target]:
     targets = []
 
     def unlistable(error: OSError) -> None:  # reported, not skipped in silence: it may hold Dockerfiles
@@ -115,11 +118,12 @@ def _walk(root: str, found: Discovery) -> list[Target]:
     for directory, subdirectories, files in os.walk(root, onerror=unlistable, followlinks=False):
         gitignore.enter(directory, files)
         subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRECTORIES
-                                   and not gitignore.ignored(os.path.join(directory, d), True))
+                                   and not gitignore.ignored(os.path.join(directory, d), True)
+                                   and not (excluded and excluded(os.path.join(directory, d, ""))))
         present = set(files)
         for name in sorted(files):
             path = os.path.normpath(os.path.join(directory, name))
-            if gitignore.ignored(path, False):
+            if gitignore.ignored(path, False) or excluded and excluded(path):
                 continue
             if dockerfile_kind(name):
                 targets.append(Target(path, "dockerfile"))

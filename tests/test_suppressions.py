@@ -10,7 +10,7 @@ from tests.test_cli import check_json, positions, write
 
 def found(catalog, text: str, *selectors: str) -> list[tuple[str, int, int]]:
     """(code, line, column) of each finding of DF501 and the reading-problem rules (or ``selectors``)."""
-    findings = lint_with(catalog, text, *(selectors or ("DF501", "PE")))
+    findings = lint_with(catalog, text, *(selectors or ("DF501", "PE0")))
     return [(f.code, f.span.line, f.span.column) for f in findings]
 
 

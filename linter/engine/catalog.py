@@ -92,19 +92,27 @@ def rule_from_data(data: dict) -> Rule:
     )
 
 
-def load_catalog(root: str | None = None) -> list[Rule]:
-    """All rules, in code order."""
+def _documents(root: str | None) -> list[dict]:
+    """The rule files' data: from the compiled catalogue while it is fresh, else from YAML."""
     root = os.fspath(root or data_dir("rules"))
     compiled = os.path.join(root, COMPILED)
-    documents = None
     if os.path.isfile(compiled):
         with open(compiled, encoding="utf-8") as handle:
             data = json.load(handle)
         if data.get("digest") == source_digest(root):
-            documents = data["rules"]
-    if documents is None:
-        documents = read_rule_sources(root)
-    return sorted((rule_from_data(document) for document in documents), key=lambda rule: rule.code)
+            return data["rules"]
+    return read_rule_sources(root)
+
+
+def load_catalog(root: str | None = None) -> list[Rule]:
+    """All rules, in code order."""
+    return sorted((rule_from_data(document) for document in _documents(root)), key=lambda rule: rule.code)
+
+
+def default_since(root: str | None = None) -> dict[str, str]:
+    """Each rule's code and the dlint version from which it is on by default (its
+    ``default_since``), read only when a configuration pins a rule set."""
+    return {document["code"]: document["default_since"] for document in _documents(root)}
 
 
 def write_compiled(root: str) -> None:

@@ -280,7 +280,8 @@ class Linter:
         """Keep the selected findings that no path ignore or suppression silences, then report
         the file's suppressions that give no reason or silenced nothing."""
         if suppressions is not None and self._runs(UNEXPLAINED, ignored):
-            findings = findings + [self._problem(UNEXPLAINED, advice, span) for span, advice in suppressions.unexplained]
+            findings = findings + [self._problem(UNEXPLAINED, advice, span)
+                                   for span, advice in suppressions.unexplained]
         kept = self._unsuppressed(findings, suppressions, ignored)
         # Judged last, once every other finding has used the suppressions it meets; not at all
         # when a syntax error kept the rules from seeing the whole file.
