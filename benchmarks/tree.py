@@ -180,7 +180,7 @@ def main() -> None:
     if run.returncode not in (0, 1):
         print(f"dlint exited {run.returncode}: {run.stderr.strip()[:2000]}")
     report = json.loads(run.stdout) if run.stdout.strip() else {"summary": {"files": 0}, "findings": []}
-    parse_errors = sum(1 for f in report["findings"] if f["code"].startswith("PE"))
+    parse_errors = sum(1 for f in report["findings"] if f["code"].startswith("PE0"))
     rows["dlint, one run over the tree"] = (seconds, report["summary"]["files"])
     dlint_rss = rss_mb(run.stderr)
 

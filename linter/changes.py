@@ -74,7 +74,7 @@ def _file_level(finding: Finding) -> bool:
     """A finding about the file rather than a place in it: a reading problem, or one placed
     at 1:1 with no extent."""
     span = finding.span
-    return finding.code.startswith("PE") or (span.line, span.column, span.end_line, span.end_column) == (1, 1, 1, 1)
+    return finding.code.startswith("PE0") or (span.line, span.column, span.end_line, span.end_column) == (1, 1, 1, 1)
 
 
 def _line_range(span: Span) -> tuple[int, int]:
