@@ -29,15 +29,17 @@ MB = 1_000_000
 LISTS_BYTES = {"bookworm": (19_890_736, "high"), "trixie": (19_890_736, "medium")}
 UBUNTU_LISTS_BYTES = (45 * MB, "low")
 
-#: §2.2 correction 3: the dpkg status copy, info files, logs and debconf cache.
-DPKG_FIXED_BYTES = 1_500_000
-DPKG_BYTES_PER_PACKAGE = 20_000
+#: §2.2 correction 3: the dpkg status copy, info files, logs and debconf cache (§2.2 gave 1.5 MB +
+#: 20 KB per package; fitted on the fit split of benchmarks/size_accuracy, 2026-11-27).
+DPKG_FIXED_BYTES = 900_000
+DPKG_BYTES_PER_PACKAGE = 16_000
 
 #: §2.2 correction 2: ``.pyc`` bytes are 1.12–1.22 × the ``.py`` bytes of the new packages.
 PYC_FACTOR = 1.15
 
-#: §2.2 fallback: without per-package member lists, 10% of Installed-Size is doc/man/locale.
-DEFAULT_DOC_SHARE = 0.10
+#: Without per-package member lists, 9% of Installed-Size is doc/man/locale (§2.2's fallback was
+#: 10%; fitted on the fit split of benchmarks/size_accuracy, 2026-11-27).
+DEFAULT_DOC_SHARE = 0.09
 #: §2.2 "excluded share measured here, full vs slim" for the package sets it names.
 _DOC_SHARES = (
     (("locales", "tzdata"), 0.34),
@@ -51,10 +53,13 @@ _DOC_SHARES = (
 #: /usr/share/locale): dpkg's excludes drop nearly all of them.
 _DOC_ONLY_SUFFIXES = ("-doc", "-man", "-manpages", "-l10n")
 
-#: Share of Installed-Size that is ``.py`` source. §2.2's fallback is 60% for ``python3-*``; the
-#: interpreter's own library (libpython3.X-minimal and -stdlib, 13.9 MB on bookworm) carries the
-#: 10.4 MB of ``.py`` measured for ``apt-get install python3``, about 75%.
-PYTHON3_PY_SHARE = 0.60
+#: Share of Installed-Size that is ``.py`` source. ``python3-*``: 0.86, measured on bookworm in the
+#: layer of ``apt-get install --no-install-recommends python3-pip`` (benchmarks/size_accuracy,
+#: fit split: its 7 python3-* packages, 11.8 MB installed, hold 10.2 MB of ``.py``; §2.2's
+#: unmeasured fallback was 0.60). The interpreter's own library (libpython3.X-minimal and
+#: -stdlib, 13.9 MB on bookworm) carries the 10.4 MB of ``.py`` measured for ``apt-get install
+#: python3``, about 75%.
+PYTHON3_PY_SHARE = 0.86
 STDLIB_PY_SHARE = 0.75
 
 
