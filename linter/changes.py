@@ -116,6 +116,9 @@ def _resolve(ref: str, cwd: str, label: str) -> str:
     completed = _run(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd, label)
     if completed.returncode == 0:
         return completed.stdout.decode("ascii").strip()
+    if ref == "HEAD" and _run(["rev-parse", "--git-dir"], cwd, label).returncode == 0:
+        # A repository before its first commit: compare with the empty tree, so every file is new.
+        return _git(["hash-object", "-t", "tree", "--stdin"], cwd, label).decode("ascii").strip()
     problem = _message(completed.stderr)
     if "not a git repository" in problem:
         raise ChangeError(f"{label}: {os.path.abspath(cwd)} is not inside a git repository")
@@ -137,7 +140,8 @@ def _run(arguments: list[str], cwd: str, label: str) -> subprocess.CompletedProc
     # and never waits at a password prompt.
     environment = dict(os.environ, LC_ALL="C", LANGUAGE="C", GIT_NO_LAZY_FETCH="1", GIT_TERMINAL_PROMPT="0")
     try:
-        return subprocess.run([*_GIT, *arguments], cwd=cwd, env=environment, capture_output=True, check=False)
+        return subprocess.run([*_GIT, *arguments], cwd=cwd, env=environment, stdin=subprocess.DEVNULL,
+                              capture_output=True, check=False)
     except FileNotFoundError:
         raise ChangeError(f"{label}: git is not installed (or not on PATH)") from None
     except OSError as error:

@@ -33,6 +33,26 @@ def _positive(text: str) -> int:
     return value
 
 
+class _FormatAction(argparse.Action):
+    """``--format X`` opens a report; the ``--output F`` right after it says where it goes."""
+
+    def __call__(self, parser, namespace, value, option_string=None) -> None:
+        reports = list(getattr(namespace, self.dest, None) or [])
+        reports.append([value, None])
+        setattr(namespace, self.dest, reports)
+
+
+class _OutputAction(argparse.Action):
+    def __call__(self, parser, namespace, value, option_string=None) -> None:
+        reports = list(getattr(namespace, self.dest, None) or [])
+        if not reports or reports[-1][1] is not None:
+            # Reported by run_check as one line (argparse would add its usage text).
+            reports.append([None, value])
+        else:
+            reports[-1] = [reports[-1][0], value]
+        setattr(namespace, self.dest, reports)
+
+
 def _fix_diff_flag(argv: list[str]) -> list[str]:
     """``--fix --diff`` (print the fixes) and ``--diff REF`` (changed lines only) share a name:
     with ``--fix``, a ``--diff`` written alone is the flag."""
@@ -76,9 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="check files and report findings")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                        help="files or directories (default: .); '-' reads standard input")
-    check.add_argument("--format", choices=FORMATS, action="append",
+    check.add_argument("--format", choices=FORMATS, action=_FormatAction, dest="reports",
                        help="output format (default: text); repeat with --output to write several in one run")
-    check.add_argument("--output", action="append", metavar="FILE",
+    check.add_argument("--output", action=_OutputAction, metavar="FILE", dest="reports",
                        help="write the --format given before it to FILE instead of standard output")
     check.add_argument("--fail-on", choices=["error", "warning", "info", "never"],
                        help="lowest severity that makes the exit code 1 (default: warning, or the config's)")
@@ -280,17 +300,21 @@ def run_check(args: argparse.Namespace) -> int:
         from linter.baseline import write_baseline
 
         count = write_baseline(results, args.write_baseline, __version__)
-        print(f"dlint: wrote {count} finding{'s' if count != 1 else ''} to {args.write_baseline}", file=sys.stderr)
+        if not args.quiet:
+            print(f"dlint: wrote {count} finding{'s' if count != 1 else ''} to {args.write_baseline}",
+                  file=sys.stderr)
         return EXIT_OK
     results = _narrow(args, results)
     try:
         if fixer is not None:
-            fixer.finish()  # the diffs or the fixed standard input on stdout, a summary on stderr
+            fixer.finish(args.quiet)  # the diffs or the fixed standard input on stdout, a summary on stderr
         if fixer is None or not (args.fix_diff or fixer.stdin):
             for format_name, output in outputs:
                 _report(format_name, output, results, len(targets), checker.catalog, args.quiet)
             if args.statistics:
-                _statistics(results, sys.stdout if outputs[0][1] is None and outputs[0][0] == "text" else sys.stderr)
+                # Beside the text report on stdout; never inside a machine-readable one.
+                text_on_stdout = ("text", None) in outputs or not any(output is None for _, output in outputs)
+                _statistics(results, sys.stdout if text_on_stdout else sys.stderr)
     except BrokenPipeError:  # the reader stopped early (`dlint check . | head`): the verdict still stands
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_FINDINGS if _failing(args, checker, results) else EXIT_OK
@@ -298,12 +322,13 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def _outputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
-    """``--format X --output F`` pairs, in order; a format without an output goes to stdout."""
-    formats = args.format or ["text"]
-    files = args.output or []
-    if len(files) > len(formats):
-        raise ConfigError("more --output than --format options: pair each --output with the --format before it")
-    pairs = [(name, files[index] if index < len(files) else None) for index, name in enumerate(formats)]
+    """``--format X --output F`` pairs in command-line order; a format without an output goes
+    to stdout, and at most one may."""
+    pairs = [(name, output) for name, output in (args.reports or [["text", None]])]
+    for name, output in pairs:
+        if name is None:
+            raise ConfigError(f"--output {output}: give the --format it is for right before it "
+                              f"(--format sarif --output {output})")
     if sum(1 for _, output in pairs if output is None) > 1:
         raise ConfigError("only one --format can go to standard output; give the others an --output FILE")
     return pairs
@@ -406,11 +431,9 @@ def _console(stream):
 
 
 def _narrow(args: argparse.Namespace, results: list) -> list:
-    """Only what a pull request changed (``--diff REF``), minus the baseline."""
-    if args.diff_ref is not None:
-        from linter.changes import changed_since
-
-        results = changed_since(args.diff_ref).filter(results)
+    """Minus the baseline, then only what a pull request changed (``--diff REF``). The
+    baseline goes first: its entries match findings anywhere in the file, and must not be
+    called stale because the change filter dropped what they match."""
     if args.baseline is not None:
         from linter.baseline import load_baseline
 
@@ -420,6 +443,10 @@ def _narrow(args: argparse.Namespace, results: list) -> list:
             print(f"dlint: {len(stale)} entr{'y' if len(stale) == 1 else 'ies'} of {args.baseline} no longer match "
                   f"(first: {first.path}:{first.line} {first.code}); shrink it with --write-baseline {args.baseline}",
                   file=sys.stderr)
+    if args.diff_ref is not None:
+        from linter.changes import changed_since
+
+        results = changed_since(args.diff_ref).filter(results)
     return results
 
 
@@ -497,6 +524,8 @@ def run_explain(args: argparse.Namespace) -> int:
 
     if os.path.isfile(args.rule):
         return _explain_file(args)
+    if "/" in args.rule or os.sep in args.rule or args.rule.lower().startswith(("dockerfile", "containerfile")):
+        raise ConfigError(f"{args.rule}: no such file (or give a rule code or name)")
     rule = _find_rule(_catalog(), args.rule)
     if args.format == "json":
         import json
@@ -540,7 +569,12 @@ def _explain_file(args: argparse.Namespace) -> int:
     from linter.discover import Target
     from linter.parsers.dockerfile import parse_dockerfile
 
+    from linter.discover import dockerfile_kind
+
     path = args.rule
+    if not dockerfile_kind(os.path.basename(path)) and path.lower().endswith((".yaml", ".yml")):
+        raise ConfigError(f"{path}: explain walks Dockerfiles; for Compose files and manifests, "
+                          f"`dlint check {path}` and `dlint cost {path}`")
     text = _read(path, _max_bytes()).decode("utf-8", "replace")
     args.select, args.ignore, args.fix = None, [], False
     checker = _Checker(args)

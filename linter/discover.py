@@ -115,6 +115,7 @@ def _walk(root: str, found: Discovery, excluded: Callable[[str], bool] | None) -
     from linter.gitignore import GitIgnore
 
     gitignore = GitIgnore()
+    gitignore.start(root)
     for directory, subdirectories, files in os.walk(root, onerror=unlistable, followlinks=False):
         gitignore.enter(directory, files)
         subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRECTORIES

@@ -90,7 +90,7 @@ def render_file(dockerfile, image, findings: list, rebuild=None) -> str:
         for position, instruction in enumerate(stage.instructions):
             later -= 1
             layer = layers.get(instruction.span.line)
-            out.append(f"### line {instruction.span.line}: `{_one_line(instruction)}`")
+            out.append(f"### line {instruction.span.line}: `{_one_line(instruction, dockerfile.lines)}`")
             out.append(f"- cache key: {_cache_key(instruction, stage, dockerfile)}")
             if position and instruction.keyword != "FROM":
                 out.append(f"- a change here rebuilds {_invalidates(later, stage, dockerfile)}")
@@ -106,6 +106,14 @@ def render_file(dockerfile, image, findings: list, rebuild=None) -> str:
                     out.append(f"- **{finding.code}** {finding.name} ({finding.severity}, line {line}): "
                                f"{finding.message}{price}")
             out.append("")
+    shown = {line for stage in dockerfile.stages for instruction in stage.instructions
+             for line in range(instruction.span.line, instruction.span.end_line + 1)}
+    elsewhere = [finding for finding in findings if finding.span.line not in shown]
+    if elsewhere:
+        out += ["## Findings outside the stages", ""]
+        out += [f"- **{finding.code}** {finding.name} ({finding.severity}, line {finding.span.line}): "
+                f"{finding.message}" for finding in elsewhere]
+        out.append("")
     if rebuild is not None and rebuild.trigger is not None:
         download = format_estimate(rebuild.download)
         out += ["## After a source edit", "",
@@ -138,8 +146,11 @@ def _finding_cost(finding, layer) -> str:
     return ""
 
 
-def _one_line(instruction, width: int = 72) -> str:
-    text = " ".join(f"{instruction.keyword} {instruction.arguments}".split()).replace("`", "'")
+def _one_line(instruction, lines: list[str], width: int = 72) -> str:
+    """The instruction as written (flags included), on one line, shortened."""
+    span = instruction.span
+    written = " ".join(lines[span.line - 1:span.end_line]) if lines else f"{instruction.keyword} {instruction.arguments}"
+    text = " ".join(written.split()).replace("`", "'")
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

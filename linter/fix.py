@@ -79,8 +79,9 @@ class Fixer:
         self.files += 1
         return result
 
-    def finish(self) -> None:
-        """Print the diffs (or the fixed standard input) on stdout and a summary on stderr."""
+    def finish(self, quiet: bool = False) -> None:
+        """Print the diffs (or the fixed standard input) on stdout and a summary on stderr
+        (failures always; the count of fixes unless ``quiet``)."""
         sys.stdout.flush()
         binary = getattr(sys.stdout, "buffer", None)
         for chunk in self.output:
@@ -95,7 +96,7 @@ class Fixer:
             print(f"dlint: could not write the fixes to {failure}", file=sys.stderr)
         for skipped in self.skipped:
             print(f"dlint: not fixed, because it does not parse: {skipped}", file=sys.stderr)
-        if self.fixes:
+        if self.fixes and not quiet:
             files = f"{self.files} file{'s' if self.files != 1 else ''}"
             fixes = f"{self.fixes} fix{'es' if self.fixes != 1 else ''}"
             verb = "would apply" if self.diff else "applied"

@@ -76,37 +76,56 @@ def parse_gitignore(text: str) -> list[_Pattern]:
 
 
 class GitIgnore:
-    """The ``.gitignore`` files met on a walk, each applying below its own folder."""
+    """The ``.gitignore`` files of a walk, each applying below its own folder: those the walk
+    meets, and those of the folders above its start up to the repository's top (the folder
+    holding ``.git``), as git reads them when a subfolder is checked."""
 
     def __init__(self) -> None:
         self._by_folder: dict[str, list[_Pattern]] = {}
 
+    def start(self, root: str) -> None:
+        """Read the ``.gitignore`` files above ``root``, up to the repository's top."""
+        folder = os.path.abspath(root)
+        ancestors = []
+        while True:
+            parent = os.path.dirname(folder)
+            if os.path.exists(os.path.join(folder, ".git")) or parent == folder:
+                break
+            folder = parent
+            ancestors.append(folder)
+        if not os.path.exists(os.path.join(folder, ".git")):
+            return  # not in a repository: only the walk's own files apply
+        for ancestor in ancestors:
+            self._read(ancestor)
+
     def enter(self, folder: str, names: Sequence[str]) -> None:
         """Read ``folder``'s ``.gitignore`` when the listing shows one."""
-        if ".gitignore" not in names:
-            return
+        if ".gitignore" in names:
+            self._read(os.path.abspath(folder))
+
+    def _read(self, folder: str) -> None:
         try:
             with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as handle:
                 patterns = parse_gitignore(handle.read(1 << 20))
         except OSError:
             return
         if patterns:
-            self._by_folder[os.path.normpath(folder)] = patterns
+            self._by_folder[folder] = patterns
 
     def ignored(self, path: str, is_directory: bool) -> bool:
-        path = os.path.normpath(path)
-        verdict = False
-        folder = os.path.dirname(path)
+        if not self._by_folder:
+            return False
+        path = os.path.abspath(path)
         chain = []
+        folder = os.path.dirname(path)
         while True:
             if folder in self._by_folder:
                 chain.append(folder)
             parent = os.path.dirname(folder)
-            if parent == folder or not folder:
+            if parent == folder:
                 break
             folder = parent
-        if "." in self._by_folder and "." not in chain and not os.path.isabs(path):
-            chain.append(".")
+        verdict = False
         for folder in reversed(chain):
             relative = os.path.relpath(path, folder).replace(os.sep, "/")
             for pattern in self._by_folder[folder]:

@@ -1,5 +1,6 @@
-"""The real pre-commit, running the hook this repository publishes in `.pre-commit-hooks.yaml`,
-inside a temporary git repository: a bad Dockerfile fails, a fixed one passes.
+"""The real pre-commit, running the hooks this repository publishes in `.pre-commit-hooks.yaml`,
+inside a temporary git repository: with `dlint` a bad Dockerfile fails and a fixed one passes;
+`dlint-cost` prints the size change of what is staged and never fails.
 
 pre-commit builds the hook's environment by pip-installing this project (hatchling and the
 runtime dependencies come from the package index), once per test session: ``PRE_COMMIT_HOME``
@@ -9,6 +10,7 @@ below reuses the same (repository, revision) environment.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -81,6 +83,12 @@ def _try_repo(hook_repo, project: Path, home: Path, *files: str) -> subprocess.C
     repo, _ = hook_repo
     return _pre_commit("try-repo", str(repo), "dlint", "--color", "never", "--verbose", "--files", *files,
                        cwd=project, home=home)
+
+
+def _hook_output(output: str, hook_id: str) -> str:
+    """What one hook printed, from pre-commit's verbose report of several hooks."""
+    section = output.split(f"- hook id: {hook_id}\n", 1)[1]
+    return section.split("\n- hook id: ", 1)[0]
 
 
 def _write(project: Path, name: str, text: str) -> None:
@@ -157,3 +165,45 @@ def test_the_hook_checks_compose_files_and_manifests_and_passes_over_other_yaml(
     assert "compose.yaml:3:12: WL502" in checked.stdout
     assert "k8s/web.yaml:7:14: WL502" in checked.stdout
     assert "ci.yml:" not in checked.stdout
+
+
+def test_both_hooks_on_a_staged_change_lint_fails_and_cost_prints_the_size_change(hook_repo, project,
+                                                                                    pre_commit_home):
+    _write(project, "Dockerfile", "FROM python:3.12-slim\n")
+    _git("commit", "-q", "--no-verify", "-m", "base", cwd=project, env={**os.environ, **IDENTITY})
+    _write(project, "Dockerfile", "FROM ubuntu:24.04\n")
+    (project / "Dockerfile").write_text("FROM python:3.12\n", encoding="utf-8")  # not staged: left out
+
+    repo, _ = hook_repo
+    both = _pre_commit("try-repo", str(repo), "--color", "never", cwd=project, home=pre_commit_home)
+    assert both.returncode == 1, both.stdout + both.stderr
+    assert re.search(r"^dlint\.+Failed$", both.stdout, re.M)
+    assert re.search(r"^dlint cost\.+Passed$", both.stdout, re.M)
+    assert "Dockerfile:1:6: WL301 [warning] runs-as-root" in _hook_output(both.stdout, "dlint")
+    cost = _hook_output(both.stdout, "dlint-cost")
+    assert "Compared with HEAD:\n  Dockerfile: 43.2 MB → 29.8 MB compressed (−13.4 MB)" in cost
+    assert "FROM ubuntu:24.04" in cost and "410.9 MB" not in cost
+    assert (project / "Dockerfile").read_text(encoding="utf-8") == "FROM python:3.12\n"
+
+
+def test_the_cost_hook_passes_over_other_files(hook_repo, project, pre_commit_home):
+    _write(project, "README.md", BAD)
+    repo, _ = hook_repo
+    skipped = _pre_commit("try-repo", str(repo), "dlint-cost", "--color", "never", cwd=project, home=pre_commit_home)
+    assert skipped.returncode == 0, skipped.stdout + skipped.stderr
+    assert re.search(r"^dlint cost\.+\(no files to check\)Skipped$", skipped.stdout, re.M)
+
+
+def test_the_cost_hook_lets_the_first_commit_through(hook_repo, project, pre_commit_home):
+    repo, rev = hook_repo
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {repo}\n    rev: {rev}\n    hooks:\n      - id: dlint-cost\n", encoding="utf-8")
+    _git("add", ".pre-commit-config.yaml", cwd=project, env=_env(pre_commit_home))
+    installed = _pre_commit("install", cwd=project, home=pre_commit_home)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+
+    _write(project, "Dockerfile", CLEAN)
+    first = subprocess.run(["git", "commit", "-m", "the first commit"], cwd=project, env=_env(pre_commit_home),
+                           capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "Dockerfile: new, 29.8 MB compressed" in first.stdout + first.stderr

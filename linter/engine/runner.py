@@ -170,6 +170,8 @@ class Linter:
         findings = [self._problem(problem.rule, problem.message, problem.span) for problem in stream.problems]
         if kind == "yaml":
             kind = document_kind(stream.documents)  # None: YAML that is neither, such as a CI workflow
+        elif not any(document.root is not None for document in stream.documents) and stream.problems:
+            kind = None  # nothing could be read: the parse error says why, an "empty file" would not
         if kind == "compose":
             model, workloads, ignored_nodes = self._compose(stream, path, companions, result, findings)
             findings += self._run_units("compose", model, model.services, workloads)

@@ -130,6 +130,8 @@ class _Builder:
             if key_node.tag == _MERGE:
                 for source in (value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]):
                     if isinstance(source, yaml.MappingNode):
+                        if id(source) in active:
+                            raise _Refused("a merge key (<<) brings in a mapping that contains it", key_node.start_mark)
                         for key, value in self.mapping(source, active | {id(source)}).items():
                             merged.setdefault(key, value)
                 continue
@@ -192,7 +194,10 @@ def _mark_span(path: str, mark, lines: list[str]) -> Span:
     file) is moved back onto the last line, so the span stays inside the file."""
     if mark is None:
         return Span(path, 1, 1, 1, 1)
-    line = min(mark.line, len(lines) - 1)
+    last = len(lines) - 1
+    if last > 0 and lines[last] == "":
+        last -= 1  # the "line" after a final line break is not a line of the file
+    line = min(mark.line, last)
     width = len(lines[line])
     column = min(mark.column, width) if line == mark.line else width
     return Span(path, line + 1, column + 1, line + 1, min(column + 2, width + 1))

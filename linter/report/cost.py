@@ -85,7 +85,9 @@ def _rebuild_lines(rebuild) -> list[str]:
     if not rebuild.layers:
         return ["", f"Rebuild after {edit}: nothing rebuilds."]
     lines = ", ".join(str(layer.line) for layer in rebuild.layers)
-    out = ["", f"Rebuild after {edit}: {_plural(len(rebuild.layers), 'layer')} rebuild (lines {lines}), "
+    verb = "rebuilds" if len(rebuild.layers) == 1 else "rebuild"
+    label = "line" if len(rebuild.layers) == 1 else "lines"
+    out = ["", f"Rebuild after {edit}: {_plural(len(rebuild.layers), 'layer')} {verb} ({label} {lines}), "
                f"downloading {format_estimate(rebuild.download)} again and writing {format_estimate(rebuild.write)}."]
     if rebuild.trigger is not None:
         out.append(f"  first invalidated: line {rebuild.trigger.line}, {shorten(rebuild.trigger.instruction)}")

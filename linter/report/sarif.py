@@ -191,7 +191,7 @@ def _result(finding: Finding, lines: list[str], fingerprint: str, index: dict[st
         "level": LEVELS[finding.severity],
         "message": {"text": finding.message},
         "locations": [{"physicalLocation": {"artifactLocation": _artifact(finding.span.path),
-                                            "region": _region(_visible(finding.span), lines)}}],
+                                            "region": _region(_visible(finding.span, lines), lines)}}],
         "partialFingerprints": {"primaryLocationLineHash": fingerprint},
     }
     if finding.edits:
@@ -226,12 +226,18 @@ def _artifact(path: str) -> dict:
     return {"uri": quote(normalized, safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
-def _visible(span: Span) -> Span:
-    """An empty span (a position between characters) widened to the character after it, so
-    viewers that highlight regions show something."""
+def _visible(span: Span, lines: list[str]) -> Span:
+    """An empty span (a position between characters) widened to one character — the one
+    after it, or at the end of a line the one before it — so viewers that highlight regions
+    show something, without pointing past the line."""
     if (span.end_line, span.end_column) > (span.line, span.column):
         return span
-    return span._replace(end_line=span.line, end_column=span.column + 1)
+    known = 1 <= span.line <= len(lines)
+    if not known or span.column <= len(lines[span.line - 1]):
+        return span._replace(end_line=span.line, end_column=span.column + 1)
+    if span.column > 1:
+        return span._replace(column=span.column - 1, end_line=span.line)
+    return span  # an empty line: nothing to widen onto
 
 
 def _region(span: Span, lines: list[str]) -> dict:
