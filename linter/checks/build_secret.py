@@ -58,12 +58,8 @@ class BuildSecret:
         self.suffixes = {suffix.lower() for suffix in params.get("ignore_suffixes", ())}
         self.ignored = set(params.get("ignore_names", ()))
         self.public = {word.lower() for word in params.get("ignore_words", ())}
-        self.patterns = []
-        for item in params.get("value_patterns", ()):
-            try:
-                self.patterns.append((item["kind"], re.compile(item["regex"])))
-            except re.error:  # a user's own pattern: skipped rather than failing the run
-                continue
+        self.value_patterns = params.get("value_patterns", ())
+        self._patterns: list | None = None  # compiled at the first ARG or ENV with a value
         self.shipping: set[int] = set()
         self.ships = False
 
@@ -88,9 +84,19 @@ class BuildSecret:
             if problem:
                 yield Hit(pair.name_span, {"keyword": instruction.keyword, "name": pair.name, "problem": problem})
 
+    def _compiled(self) -> list:
+        if self._patterns is None:
+            self._patterns = []
+            for item in self.value_patterns:
+                try:
+                    self._patterns.append((item["kind"], re.compile(item["regex"])))
+                except re.error:  # a user's own pattern: skipped rather than failing the run
+                    continue
+        return self._patterns
+
     def _problem(self, keyword: str, pair: Pair, ships: bool) -> str | None:
         value = (pair.value or "").strip()
-        for kind, pattern in self.patterns:
+        for kind, pattern in self._compiled() if value else ():
             if value and pattern.search(value):
                 return f"holds what looks like {kind}, written in the Dockerfile"
         if not self._secret_name(pair.name):

@@ -40,8 +40,8 @@ _Pending = namedtuple("_Pending", "name span")
 @template("volatile-arg", unit="stage", params=PARAMS)
 class VolatileArg:
     def __init__(self, params: dict) -> None:
-        self.names = [re.compile(text, re.IGNORECASE) for text in params["names"]]
-        self.exclude = [re.compile(text, re.IGNORECASE) for text in params.get("exclude", [])]
+        self.params = params
+        self._names: tuple[list, list] | None = None  # compiled at the first ARG, ENV or LABEL
         self.expensive = patterns(params["expensive"])
         self.tracker = StageTracker()
         self.pending: list[_Pending] = []
@@ -57,7 +57,11 @@ class VolatileArg:
         return None
 
     def _volatile(self, name: str) -> bool:
-        return any(p.fullmatch(name) for p in self.names) and not any(p.fullmatch(name) for p in self.exclude)
+        if self._names is None:
+            self._names = ([re.compile(text, re.IGNORECASE) for text in self.params["names"]],
+                           [re.compile(text, re.IGNORECASE) for text in self.params.get("exclude", [])])
+        names, exclude = self._names
+        return any(p.fullmatch(name) for p in names) and not any(p.fullmatch(name) for p in exclude)
 
     def instruction(self, instruction: Instruction, stage: Stage) -> Iterator[Hit]:
         self.tracker.see(instruction)
