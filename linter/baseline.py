@@ -121,7 +121,9 @@ def write_baseline(results: list[FileResult], path: str, version: str) -> int:
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     try:
         # surrogateescape: a file name that is not UTF-8 is written back as its own bytes.
-        _write_atomic(path, text.encode("utf-8", "surrogateescape"))
+        from linter.fix import write_atomic
+
+        write_atomic(path, text.encode("utf-8", "surrogateescape"))
     except OSError as error:
         raise BaselineError(f"--baseline {path}: cannot write it ({error.strerror or error})") from None
     return len(entries)
@@ -188,31 +190,3 @@ def _keys(result: FileResult, folder: str) -> list[tuple[str, str, str]]:
     sources = {_relative(path, folder): lines for path, lines in result.sources.items()}
     return [(finding.span.path, finding.code, mark)
             for finding, mark in zip(findings, fingerprints(findings, sources))]
-
-
-def _write_atomic(path: str, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it over: a reader sees the old
-    baseline or the new one, never half of one."""
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise

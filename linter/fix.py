@@ -303,9 +303,13 @@ def unified_diff(path: str, before: str, after: str) -> str:
 
 
 def write_atomic(path: str, data: bytes) -> None:
-    """Replace the file's content in one step: never a half-written Dockerfile."""
+    """Replace the file's content in one step (a reader sees the old file or the new one,
+    never half of one), keeping its mode and owner; a new file gets the umask's mode."""
     real = os.path.realpath(path)
-    before = os.stat(real)
+    try:
+        before = os.stat(real)
+    except FileNotFoundError:
+        before = None
     directory = os.path.dirname(real) or "."
     handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".dlint", dir=directory)
     try:
@@ -313,8 +317,8 @@ def write_atomic(path: str, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, stat.S_IMODE(before.st_mode))
-        if hasattr(os, "chown"):
+        os.chmod(temporary, stat.S_IMODE(before.st_mode) if before is not None else _new_file_mode())
+        if before is not None and hasattr(os, "chown"):
             current = os.stat(temporary)
             if (current.st_uid, current.st_gid) != (before.st_uid, before.st_gid):
                 try:
@@ -328,3 +332,9 @@ def write_atomic(path: str, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

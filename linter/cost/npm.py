@@ -47,18 +47,10 @@ _table: dict = {}
 def load_table(path: str = DATA_FILE) -> dict:
     """``{"header": {...}, "rows": {name: fields}}``, read once."""
     if path not in _table:
-        import lzma
+        from linter.cost.tables import read_table
 
-        with open(path, "rb") as f:
-            lines = lzma.decompress(f.read()).decode("utf-8").split("\n")
-        if not lines[0].startswith(FORMAT):
-            raise ValueError(f"{path} is not a dlint npm table")
-        header = dict(field.split("=", 1) for field in lines[0].split("\t")[1:] if "=" in field)
-        rows = {}
-        for line in lines[2:]:
-            if line:
-                name, _, rest = line.partition("\t")
-                rows[name] = rest.split("\t")
+        header, rows = read_table(path, FORMAT, "npm")
+        rows = {name: rest.split("\t") for name, rest in rows.items()}
         _table[path] = {"header": header, "rows": rows}
     return _table[path]
 

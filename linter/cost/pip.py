@@ -75,18 +75,9 @@ def normalize(name: str) -> str:
 def load_table(path: str = DATA_FILE) -> dict:
     """``{"header": {...}, "rows": {name: fields}}``, read once."""
     if path not in _table:
-        import lzma
+        from linter.cost.tables import read_table
 
-        with open(path, "rb") as f:
-            lines = lzma.decompress(f.read()).decode("utf-8").split("\n")
-        if not lines[0].startswith(FORMAT):
-            raise ValueError(f"{path} is not a dlint PyPI table")
-        header = dict(field.split("=", 1) for field in lines[0].split("\t")[1:] if "=" in field)
-        rows = {}
-        for line in lines[2:]:
-            if line:
-                name, _, rest = line.partition("\t")
-                rows[name] = rest
+        header, rows = read_table(path, FORMAT, "PyPI")
         _table[path] = {"header": header, "rows": rows}
     return _table[path]
 
