@@ -98,6 +98,8 @@ def discover(paths: Sequence[str], excluded: Callable[[str], bool] | None = None
 
 def _explicit(path: str, found: Discovery) -> list[Target]:
     name = os.path.basename(path)
+    if name.lower().endswith(".dockerignore"):
+        return []  # a Dockerfile's ignore file (Dockerfile.dockerignore), read with its Dockerfile
     if dockerfile_kind(name) or not _YAML_NAME.search(name) and not compose_name(name):
         return [Target(path, "dockerfile")]
     if _sniff(path) == "helm":

@@ -544,3 +544,16 @@ def test_rules_text_shows_equivalents_and_fixes(capsys):
     assert "(fix)" in line and "[DL3015]" in line
     line = next(line for line in out.splitlines() if line.startswith("DF510 "))
     assert "(off)" in line
+
+
+def test_a_dockerignore_named_like_a_dockerfile_is_read_with_it_not_linted(capsys):
+    write("Dockerfile", "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nUSER 10001\n")
+    write("Dockerfile.dockerignore", "**/__pycache__\n")
+    code, out, _ = run_cli(capsys, "check", "--select", "DF373,PE", "Dockerfile", "Dockerfile.dockerignore")
+    assert code == 1
+    assert out.splitlines() == [
+        "Dockerfile:3:6: DF373 [warning] dockerignore-missing: `COPY .` copies the whole build context and "
+        "Dockerfile.dockerignore does not exclude `.git`: repository history, local secrets and build output reach "
+        "the image, and any change to them rebuilds this layer",
+        "Found 1 finding (1 warning) in 1 file.",
+    ]
