@@ -581,14 +581,15 @@ def _explain_file(args: argparse.Namespace) -> int:
     result = _lint_target(checker, Target(path, "dockerfile"))
     estimate = image_cost(text, path, context_folder(path), build_args=checker.build_args)
     dockerfile = parse_dockerfile(text, path, checker.build_args)
+    walk = explain.file_walk(dockerfile, estimate.image, result.findings, estimate.rebuild)
     if args.format == "json":
         import json
 
-        document = {"path": path, "findings": [_finding_data(f) for f in result.findings],
-                    "cost": json.loads(_cost_json(estimate)) if estimate.image is not None else None}
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        walk["findings"] = [_finding_data(finding) for finding in result.findings]
+        walk["cost"] = json.loads(_cost_json(estimate)) if estimate.image is not None else None
+        sys.stdout.write(json.dumps(walk, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
-    _show_markdown(explain.render_file(dockerfile, estimate.image, result.findings, estimate.rebuild))
+    _show_markdown(explain.render_file(walk))
     return EXIT_OK
 
 

@@ -65,10 +65,11 @@ def rule_data(rule: Rule) -> dict:
 
 # -- dlint explain FILE ------------------------------------------------------------------------
 
-def render_file(dockerfile, image, findings: list, rebuild=None) -> str:
+def file_walk(dockerfile, image, findings: list, rebuild=None) -> dict:
     """A walk through a Dockerfile, stage by stage and instruction by instruction: what each
     one's cache key is made of, what a change to it rebuilds, what it adds to the image, and
-    the findings on its lines. ``image`` is the cost estimate (None when there is none)."""
+    the findings on its lines, as data (``dlint explain FILE --format json``). ``image`` is
+    the cost estimate (None when there is none)."""
     from linter.report.cost import format_estimate
 
     # Keyed by line: the estimate may come from its own parse of the same text.
@@ -78,50 +79,92 @@ def render_file(dockerfile, image, findings: list, rebuild=None) -> str:
     for finding in findings:
         by_line.setdefault(finding.span.line, []).append(finding)
     shipped = _shipped_stages(dockerfile, image)
-    out = [f"# {dockerfile.path}", ""]
-    if image is not None:
-        out += [f"Final image: **{format_estimate(image.uncompressed)}** on disk, "
-                f"**{format_estimate(image.compressed)}** to pull (estimated; `dlint cost` shows the assumptions).", ""]
+    stages, shown = [], set()
     for stage in dockerfile.stages:
-        name = stage.alias or str(stage.index)
-        role = "ships" if stage.index in shipped else "build stage, does not ship"
-        out += [f"## Stage `{name}` ({role})", ""]
+        rows = []
         later = len(stage.instructions)
         for position, instruction in enumerate(stage.instructions):
             later -= 1
-            layer = layers.get(instruction.span.line)
-            out.append(f"### line {instruction.span.line}: `{_one_line(instruction, dockerfile.lines)}`")
-            out.append(f"- cache key: {_cache_key(instruction, stage, dockerfile)}")
-            if position and instruction.keyword != "FROM":
-                out.append(f"- a change here rebuilds {_invalidates(later, stage, dockerfile)}")
-            if layer is not None:
-                size = format_estimate(layer.size)
-                notes = f" — {'; '.join(layer.notes)}" if layer.notes else ""
-                out.append(f"- adds {size} ({layer.confidence} confidence){notes}")
-            if instruction.span.line in rebuilt:
+            span = instruction.span
+            layer = layers.get(span.line)
+            lines = range(span.line, span.end_line + 1)
+            shown.update(lines)
+            rows.append({
+                "line": span.line,
+                "end_line": span.end_line,
+                "text": _one_line(instruction, dockerfile.lines),
+                "cache_key": _cache_key(instruction, stage, dockerfile),
+                "rebuilds": _invalidates(later, stage, dockerfile) if position else None,
+                "added": None if layer is None else format_estimate(layer.size),
+                "added_bytes": None if layer is None or layer.unknown else layer.size.size,
+                "confidence": None if layer is None else layer.confidence,
+                "notes": [] if layer is None else list(layer.notes),
+                "rebuilt_by_source_edit": span.line in rebuilt,
+                "findings": [_finding_row(finding, layer) for line in lines for finding in by_line.get(line, [])],
+            })
+        stages.append({"name": stage.alias or str(stage.index), "ships": stage.index in shipped,
+                       "instructions": rows})
+    walk = {
+        "path": dockerfile.path,
+        "image": None if image is None else {"uncompressed": format_estimate(image.uncompressed),
+                                             "compressed": format_estimate(image.compressed)},
+        "stages": stages,
+        "other_findings": [_finding_row(finding, None) for finding in findings if finding.span.line not in shown],
+        "rebuild": None,
+    }
+    if rebuild is not None:
+        walk["rebuild"] = {"layers": len(rebuild.layers),
+                           "from_line": rebuild.trigger.line if rebuild.trigger is not None else None,
+                           "download": format_estimate(rebuild.download), "write": format_estimate(rebuild.write)}
+    return walk
+
+
+def _finding_row(finding, layer) -> dict:
+    return {"code": finding.code, "name": finding.name, "severity": finding.severity, "line": finding.span.line,
+            "column": finding.span.column, "message": finding.message, "cost": _finding_cost(finding, layer)}
+
+
+def render_file(walk: dict) -> str:
+    """The walk of :func:`file_walk` as Markdown."""
+    out = [f"# {walk['path']}", ""]
+    image = walk["image"]
+    if image is not None:
+        out += [f"Final image: **{image['uncompressed']}** on disk, **{image['compressed']}** to pull "
+                f"(estimated; `dlint cost` shows the assumptions).", ""]
+    for stage in walk["stages"]:
+        role = "ships" if stage["ships"] else "build stage, does not ship"
+        out += [f"## Stage `{stage['name']}` ({role})", ""]
+        for row in stage["instructions"]:
+            out.append(f"### line {row['line']}: `{row['text']}`")
+            out.append(f"- cache key: {row['cache_key']}")
+            if row["rebuilds"] is not None:
+                out.append(f"- a change here rebuilds {row['rebuilds']}")
+            if row["added"] is not None:
+                notes = f" — {'; '.join(row['notes'])}" if row["notes"] else ""
+                out.append(f"- adds {row['added']} ({row['confidence']} confidence){notes}")
+            if row["rebuilt_by_source_edit"]:
                 out.append("- rebuilt by an edit to the application sources")
-            for line in range(instruction.span.line, instruction.span.end_line + 1):
-                for finding in by_line.get(line, []):
-                    price = _finding_cost(finding, layer)
-                    out.append(f"- **{finding.code}** {finding.name} ({finding.severity}, line {line}): "
-                               f"{finding.message}{price}")
+            out += [_finding_line(finding) for finding in row["findings"]]
             out.append("")
-    shown = {line for stage in dockerfile.stages for instruction in stage.instructions
-             for line in range(instruction.span.line, instruction.span.end_line + 1)}
-    elsewhere = [finding for finding in findings if finding.span.line not in shown]
-    if elsewhere:
+    if walk["other_findings"]:
         out += ["## Findings outside the stages", ""]
-        out += [f"- **{finding.code}** {finding.name} ({finding.severity}, line {finding.span.line}): "
-                f"{finding.message}" for finding in elsewhere]
+        out += [_finding_line(finding) for finding in walk["other_findings"]]
         out.append("")
-    if rebuild is not None and rebuild.trigger is not None:
-        download = format_estimate(rebuild.download)
+    rebuild = walk["rebuild"]
+    if rebuild is not None and rebuild["from_line"] is not None:
+        count = rebuild["layers"]
         out += ["## After a source edit", "",
-                f"{len(rebuild.layers)} layer{'s' if len(rebuild.layers) != 1 else ''} rebuild from line "
-                f"{rebuild.trigger.line}, downloading {download} and writing {format_estimate(rebuild.write)} again.", ""]
+                f"{count} layer{'s' if count != 1 else ''} rebuild from line {rebuild['from_line']}, downloading "
+                f"{rebuild['download']} and writing {rebuild['write']} again.", ""]
     elif rebuild is not None:
         out += ["## After a source edit", "", "Nothing copies the application sources: no layer rebuilds.", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _finding_line(finding: dict) -> str:
+    cost = f" — estimated cost here: {finding['cost']}" if finding["cost"] else ""
+    return (f"- **{finding['code']}** {finding['name']} ({finding['severity']}, line {finding['line']}): "
+            f"{finding['message']}{cost}")
 
 
 # The estimate's note that measures what a finding costs in its layer.
@@ -135,15 +178,16 @@ _COST_NOTES = {
 }
 
 
-def _finding_cost(finding, layer) -> str:
-    """`` — estimated cost here: +45.0 MB`` when the layer's estimate measured what the finding is about."""
+def _finding_cost(finding, layer) -> str | None:
+    """The layer estimate's note that measures what the finding is about (``apt lists kept:
+    +19.9 MB``), or None."""
     prefix = _COST_NOTES.get(finding.name)
     if layer is None or prefix is None:
-        return ""
+        return None
     for note in layer.notes:
         if note.startswith(prefix):
-            return f" — estimated cost here: {note}"
-    return ""
+            return note
+    return None
 
 
 def _one_line(instruction, lines: list[str], width: int = 72) -> str:

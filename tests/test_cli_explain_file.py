@@ -121,8 +121,12 @@ def test_the_walk_in_json(capsys, project):
     code, out, err = run_cli(capsys, "explain", "--format", "json", "Dockerfile")
     assert (code, err) == (0, "")
     document = json.loads(out)
-    assert sorted(document) == ["cost", "findings", "path"]
+    assert sorted(document) == ["cost", "findings", "image", "other_findings", "path", "rebuild", "stages"]
     assert document["path"] == "Dockerfile"
+    rows = [row for stage in document["stages"] for row in stage["instructions"]]
+    assert [row["line"] for row in rows] == list(range(1, len(rows) + 1))
+    assert all(row["cache_key"] for row in rows)
+    assert rows[0]["rebuilds"] is None and rows[-1]["rebuilds"] == "nothing else in this stage"
     _, checked, _ = check_json(capsys, "Dockerfile")
     assert document["findings"] == checked["findings"]
     jsonschema = pytest.importorskip("jsonschema")
