@@ -10,8 +10,10 @@ templates are skipped, since they are not YAML until rendered. A Compose file's
 """
 from __future__ import annotations
 
+import codecs
 import os
 import re
+import stat
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 
@@ -73,11 +75,17 @@ def _sniff(path: str) -> str:
 
 
 def _head(path: str) -> str:
+    """The first megabyte as text; nothing for what is not a regular file (a FIFO would block)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return ""
         with open(path, "rb") as handle:
-            return handle.read(SNIFF_BYTES).decode("utf-8", "replace")
+            data = handle.read(SNIFF_BYTES)
     except OSError:
         return ""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", "replace")
+    return data.decode("utf-8", "replace")
 
 
 def discover(paths: Sequence[str], excluded: Callable[[str], bool] | None = None) -> Discovery:

@@ -25,6 +25,8 @@ MAX_LIST_DEPTH = 8
 
 # ``apiVersion:`` / ``kind:`` at the start of a line (a top-level key) with a value on the same line.
 _SNIFF = re.compile(r"^(?:(---|\.\.\.)|[\"']?(apiVersion|kind)[\"']?[ \t]*:[ \t]*[^\s#])", re.MULTILINE)
+# The line breaks YAML honours besides LF: a lone CR, NEL and the Unicode line and paragraph separators.
+_OTHER_LINE_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 _JSON_SNIFF = re.compile(r"\"apiVersion\"\s*:.*?\"kind\"\s*:|\"kind\"\s*:.*?\"apiVersion\"\s*:", re.DOTALL)
 # A Go-template action that only Helm writes: a built-in object or a Helm/Sprig function.
 _HELM_ACTION = re.compile(
@@ -66,6 +68,8 @@ _RESOURCES = (("cpu", "cpu"), ("memory", "memory"), ("ephemeral-storage", "memor
 def looks_like_kubernetes(text: str) -> bool:
     """True when some document of ``text`` has a top-level ``apiVersion:`` and ``kind:``
     (or ``text`` is a JSON object with both keys). A regular expression over lines; no YAML."""
+    if any(mark in text for mark in "\r\x85\u2028\u2029"):
+        text = _OTHER_LINE_BREAKS.sub("\n", text)  # so that ``^`` finds every line YAML sees
     seen = 0
     for match in _SNIFF.finditer(text):
         if match.group(1):
