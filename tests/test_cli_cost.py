@@ -17,6 +17,7 @@ from tests.test_changes import commit_all, repo, write  # noqa: F401
 from tests.test_cli import run_cli
 
 COST_SCHEMA = json.loads((ROOT / "schemas" / "cost.schema.json").read_text(encoding="utf-8"))
+REPORT_SCHEMA = json.loads((ROOT / "schemas" / "cost-report.schema.json").read_text(encoding="utf-8"))
 SCRATCH_APP = "FROM scratch\nCOPY a.txt /a.txt\n"
 DAEMONSET = ("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  template:\n    spec:\n"
              "      containers:\n        - name: agent\n          image: agent:1.0\n"
@@ -35,9 +36,10 @@ def cost_json(capsys, *argv: str) -> dict:
     assert (code, err) == (0, "")
     document = json.loads(out)
     jsonschema = pytest.importorskip("jsonschema")
-    for image in document["images"]:
-        if "problem" not in image:
-            jsonschema.Draft202012Validator(COST_SCHEMA).validate(image)
+    from referencing import Registry, Resource
+
+    registry = Registry().with_resource(COST_SCHEMA["$id"], Resource.from_contents(COST_SCHEMA))
+    jsonschema.Draft202012Validator(REPORT_SCHEMA, registry=registry).validate(document)
     return document
 
 
