@@ -575,7 +575,9 @@ def _explain_file(args: argparse.Namespace) -> int:
     if not dockerfile_kind(os.path.basename(path)) and path.lower().endswith((".yaml", ".yml")):
         raise ConfigError(f"{path}: explain walks Dockerfiles; for Compose files and manifests, "
                           f"`dlint check {path}` and `dlint cost {path}`")
-    text = _read(path, _max_bytes()).decode("utf-8", "replace")
+    from linter.engine.runner import decode
+
+    text = decode(_read(path, _max_bytes()), path)[0] or ""  # not text: the walk shows the finding that says so
     args.select, args.ignore, args.fix = None, [], False
     checker = _Checker(args)
     result = _lint_target(checker, Target(path, "dockerfile"))
@@ -632,9 +634,8 @@ def run_cost(args: argparse.Namespace) -> int:
         from linter.changes import file_at
         from linter.report.project import Before
 
-        def read_then(path: str) -> str | None:
-            data = file_at(args.compare, path)
-            return None if data is None else data.decode("utf-8", "replace")
+        def read_then(path: str) -> bytes | None:
+            return file_at(args.compare, path)
 
         old_images, old_costs = _project_cost(args, targets, prices, build_args, read_then)
         before = Before(args.compare, old_images, old_costs)
@@ -649,29 +650,38 @@ def run_cost(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_current(path: str) -> str | None:
+def _read_current(path: str) -> bytes | None:
     try:
-        return _read(path, _max_bytes()).decode("utf-8", "replace")
+        return _read(path, _max_bytes())
     except OSError:
         return None
 
 
 def _project_cost(args: argparse.Namespace, targets: list, prices, build_args: dict, read) -> tuple[list, list]:
-    """Every Dockerfile's image estimate and every workload's price, with files read by ``read``
-    (None: the file does not exist there). The build context is always the one on disk."""
+    """Every Dockerfile's image estimate and every workload's price, with files' bytes read by
+    ``read`` (None: the file does not exist there). The build context is always the one on disk."""
     from linter.cost.price import price_workloads
     from linter.cost.project import context_folder, image_cost, manifest_workloads
 
+    from linter.cost.project import ImageCost
+    from linter.engine.runner import decode
+
     images, workloads, objects = [], [], []
     for target in targets:
-        text = read(target.path)
+        data = read(target.path)
+        if data is None:
+            continue
+        text, problem = decode(data, target.path)
         if text is None:
+            if target.kind == "dockerfile":
+                images.append(ImageCost(target.path, problem=problem[1]))
             continue
         if target.kind == "dockerfile":
             images.append(image_cost(text, target.path, context_folder(target.path), args.changed, build_args,
                                      args.platform, args.target))
             continue
-        companions = [(path, companion) for path in target.companions if (companion := read(path)) is not None]
+        companions = [(path, companion.decode("utf-8", "replace")) for path in target.companions
+                      if (companion := read(path)) is not None]
         found, found_objects = manifest_workloads(text, target.path, target.kind, companions)
         workloads += found
         objects += found_objects

@@ -276,3 +276,10 @@ def test_compare_outside_a_repository_is_a_usage_error(capsys, tmp_path, monkeyp
     code, out, err = run_cli(capsys, "cost", "--compare", "HEAD", ".")
     assert (code, out) == (2, "")
     assert err == f"dlint: HEAD: {tmp_path} is not inside a git repository\n"
+
+
+def test_a_binary_dockerfile_gets_no_estimate_and_says_why(capsys):
+    write("Dockerfile", b"\x7fELF\x02\x01\x01\x00\x00\x00binary")
+    code, out, err = run_cli(capsys, "cost", "Dockerfile")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "Dockerfile: no estimate (binary file (it contains NUL bytes))"
