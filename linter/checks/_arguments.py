@@ -187,7 +187,9 @@ def keyword_text(instruction: Instruction, lines: Sequence[str]) -> str:
 
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 _DOMAIN_PART = r"(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])"
-_REFERENCE = re.compile(
+# Text, matched through re's cache: it is compiled when a reference is first checked, not at
+# every start-up of a pre-commit run.
+_REFERENCE = (
     rf"(?:(?:{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*(?::[0-9]+)?|\[[0-9A-Fa-f:]+\](?::[0-9]+)?)/)?"
     rf"{_COMPONENT}(?:/{_COMPONENT})*"
     r"(?::[\w][\w.-]{0,127})?"
@@ -196,4 +198,4 @@ _REFERENCE = re.compile(
 
 def valid_reference(text: str) -> bool:
     """Docker's reference grammar (``[domain[:port]/]path[:tag][@digest]``, lowercase path)."""
-    return _REFERENCE.fullmatch(text) is not None
+    return re.fullmatch(_REFERENCE, text) is not None

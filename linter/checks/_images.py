@@ -9,6 +9,8 @@ repository, and a one-component Docker Hub name is an official image under ``lib
 """
 from __future__ import annotations
 
+import fnmatch
+
 from linter.model.dockerfile import ImageRef
 
 DOCKER_HUB = "docker.io"
@@ -45,3 +47,33 @@ def is_registry_name(component: str) -> bool:
 def display(ref: ImageRef) -> str:
     """The reference as written, for messages."""
     return ref.text or ref.repository
+
+
+# The params of the rules that check images against a list of trusted registries.
+TRUSTED_PARAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "trusted": {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": True,
+                    "description": "registry hosts or registry/repository globs that may be pulled from"},
+    },
+}
+_HUB_NAMES = ("index.docker.io", "registry-1.docker.io", "registry.hub.docker.com")
+
+
+def trusted_pattern(pattern: str) -> str:
+    """A ``trusted`` entry in lower case, with Docker Hub's aliases folded into ``docker.io``."""
+    pattern = pattern.strip().lower()
+    for alias in _HUB_NAMES:
+        if pattern == alias or pattern.startswith(alias + "/"):
+            return DOCKER_HUB + pattern[len(alias):]
+    return pattern
+
+
+def trusted(host: str, path: str, patterns: list[str]) -> bool:
+    """A pattern with ``/`` is matched against ``host/path``, one without against the host."""
+    full = f"{host}/{path}"
+    for pattern in patterns:
+        if fnmatch.fnmatchcase(full if "/" in pattern else host, pattern):
+            return True
+    return False

@@ -56,8 +56,9 @@ _NPM_SWITCHES = frozenset({
     "--no-progress", "--no-update-notifier", "--audit", "--fund",
 })
 _NPM_LIFECYCLE = ("preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare")
-_SPECIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]*\])?([<>=!~]=?[A-Za-z0-9.*+!_-]+"
-                        r"(,[<>=!~]=?[A-Za-z0-9.*+!_-]+)*)?")
+# Matched through re's cache: compiled only when a pip install is looked at.
+_SPECIFIER = (r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]*\])?([<>=!~]=?[A-Za-z0-9.*+!_-]+"
+              r"(,[<>=!~]=?[A-Za-z0-9.*+!_-]+)*)?")
 _MAX_NESTING = 4
 
 
@@ -148,7 +149,7 @@ def _pip_files(call: Call, context: BuildContext) -> list[str] | None:
         if name in _PIP_SWITCHES:
             index += 2 if name in _PIP_VALUED and not eq else 1
             continue
-        if arg.startswith("-") or not _SPECIFIER.fullmatch(arg):
+        if arg.startswith("-") or not re.fullmatch(_SPECIFIER, arg):
             return None
         index += 1
     return files

@@ -18,7 +18,7 @@ from linter.checks._commands import copy_operands
 from linter.model.dockerfile import Instruction, Stage
 from linter.model.finding import Hit
 
-_REMOTE = re.compile(r"(https?|git|ssh)://|git@|[^/]+\.git(#|$|/)", re.IGNORECASE)
+_REMOTE = r"(?i)(https?|git|ssh)://|git@|[^/]+\.git(#|$|/)"  # text: compiled on the first ADD
 _UNPACKED = (".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tzst", ".gz", ".bz2", ".xz", ".zst", ".lzma", ".z")
 
 
@@ -39,4 +39,4 @@ def check(instruction: Instruction, stage: Stage | None, params: dict) -> Iterat
 
 
 def _needs_add(source: str) -> bool:
-    return bool(_REMOTE.match(source)) or source.lower().rstrip("/").endswith(_UNPACKED)
+    return bool(re.match(_REMOTE, source)) or source.lower().rstrip("/").endswith(_UNPACKED)

@@ -9,7 +9,6 @@ same ``RUN`` (or later: ``cleanup-in-later-layer`` reports that case).
 """
 from __future__ import annotations
 
-import fnmatch
 from collections import namedtuple
 from collections.abc import Iterator
 
@@ -19,6 +18,7 @@ from linter.checks._commands import (
     substitute,
 )
 from linter.checks._entry import IDLE, SHELLS, final_entry, is_development
+from linter.checks._globs import globs
 from linter.model.dockerfile import Dockerfile, Instruction, Stage
 from linter.model.finding import Hit
 
@@ -62,7 +62,7 @@ class BuildToolchain:
     def __init__(self, params: dict) -> None:
         self.managers = [
             _Manager(patterns(data["install"]), patterns(data["remove"]), data.get("syntax", "apt"),
-                     tuple(data["names"]), tuple(data.get("group_options", ())), patterns(data.get("mark_auto")))
+                     globs(data["names"]), tuple(data.get("group_options", ())), patterns(data.get("mark_auto")))
             for data in params["managers"]
         ]
         self.interactive = frozenset(params.get("interactive", SHELLS))
@@ -142,7 +142,7 @@ class BuildToolchain:
             name = package_name(word.resolved, manager.syntax)
             if name in self.entry_words or "$" in name:
                 continue
-            if any(fnmatch.fnmatchcase(name, glob) for glob in manager.names):
+            if manager.names.match(name):
                 names.append(name)
                 first = first or word
         if first is None:

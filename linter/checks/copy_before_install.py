@@ -32,6 +32,7 @@ from linter.checks._commands import (
     PATTERNS_SCHEMA, STRINGS_SCHEMA, Call, StageTracker, calls, copy_operands, is_url, match_any, operands, patterns,
     resolve_path, run_text,
 )
+from linter.checks._globs import globs
 from linter.checks._manifest_first import manifest_first_edits
 from linter.model.dockerfile import Dockerfile, Instruction, Stage
 from linter.model.finding import Hit
@@ -65,25 +66,6 @@ def _basename(text: str) -> str:
     return stripped.rsplit("/", 1)[-1] if stripped else text
 
 
-def _glob_match(name: str, glob: str) -> bool:
-    """``fnmatchcase`` without compiling a regular expression for the common ``a*b`` globs
-    (compiling dozens of them would cost a pre-commit run more than linting the file)."""
-    if "*" not in glob:
-        return name == glob
-    if "?" in glob or "[" in glob:
-        return fnmatch.fnmatchcase(name, glob)
-    head, *middle, tail = glob.split("*")
-    if len(name) < len(head) + len(tail) or not name.startswith(head) or not name.endswith(tail):
-        return False
-    position, end = len(head), len(name) - len(tail)
-    for part in middle:
-        position = name.find(part, position, end)
-        if position < 0:
-            return False
-        position += len(part)
-    return True
-
-
 def _mentions(text: str, name: str) -> bool:
     return re.search(r"(?<![\w.-])" + re.escape(name) + r"(?![\w-])", text) is not None
 
@@ -93,11 +75,8 @@ class CopyBeforeInstall:
     def __init__(self, params: dict) -> None:
         self.installs = patterns(params["installs"])
         self.builds = {pattern.text for pattern in patterns(params.get("project_builds"))}
-        self.manifests = list(params["manifests"])
-        self._literal_manifests = [glob for glob in self.manifests if not any(ch in glob for ch in "*?[")]
-        self._manifest_names = frozenset(self._literal_manifests)
-        self._manifest_globs = [glob for glob in self.manifests if glob not in self._manifest_names]
-        self.exempt = list(params.get("exempt_destinations", []))
+        self.manifests = globs(params["manifests"])
+        self.exempt = globs(params.get("exempt_destinations"))
         self.path_options: dict[str, list[str]] = {}
         for text in params.get("path_options", []):
             tool, _, option = text.partition(" ")
@@ -133,14 +112,14 @@ class CopyBeforeInstall:
         a source glob such as ``package*.json`` counts when it starts with a literal name and
         matches a manifest name."""
         name = _basename(text)
-        if name in self._manifest_names or any(_glob_match(name, glob) for glob in self._manifest_globs):
+        if self.manifests.match(name):
             return True
         # A file inside a manifest folder (`requirements/base.txt`, `.mvn/wrapper/…`).
-        if any(part in self._manifest_names for part in text.strip("/").split("/")[:-1]):
+        if any(part in self.manifests.names for part in text.strip("/").split("/")[:-1]):
             return True
         prefix = re.split(r"[*?\[]", name, 1)[0]
         return prefix != name and len(prefix) >= 3 and any(
-            fnmatch.fnmatchcase(glob, name) for glob in self._literal_manifests)
+            fnmatch.fnmatchcase(literal, name) for literal in self.manifests.names)
 
     def _copy(self, instruction: Instruction) -> None:
         if instruction.flag("from") is not None:
@@ -150,7 +129,7 @@ class CopyBeforeInstall:
         if destination is None or not sources:
             return
         target = resolve_path(destination.resolved, self.tracker.workdir) or destination.resolved
-        if any(fnmatch.fnmatch(target, glob) or fnmatch.fnmatch(target + "/", glob) for glob in self.exempt):
+        if self.exempt.match(target) or self.exempt.match(target + "/"):
             return
         application = [word for word in sources if not is_url(word.resolved)
                        and not word.resolved.startswith(_REMOTE) and not self._is_manifest(word.resolved)]

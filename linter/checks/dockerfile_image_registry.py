@@ -11,17 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.checks import template
-from linter.checks._images import is_registry_name, is_variable, registry, repository_path
+from linter.checks._images import (
+    TRUSTED_PARAMS, is_registry_name, is_variable, registry, repository_path, trusted, trusted_pattern,
+)
 from linter.checks._stage_refs import stage_index, stage_references
-from linter.checks.image_registry import PARAMS, trusted
-from linter.checks.image_registry import _pattern as normalized_pattern
 from linter.model.dockerfile import Dockerfile, ImageRef
 from linter.model.finding import Hit
 
 
-@template("dockerfile-image-registry", unit="dockerfile", params=PARAMS)
+@template("dockerfile-image-registry", unit="dockerfile", params=TRUSTED_PARAMS)
 def check(dockerfile: Dockerfile, params: dict) -> Iterator[Hit]:
-    patterns = [normalized_pattern(pattern) for pattern in params.get("trusted", ())]
+    patterns = [trusted_pattern(pattern) for pattern in params.get("trusted", ())]
     if not patterns:
         return
     shown = ", ".join(f"`{pattern}`" for pattern in params["trusted"])

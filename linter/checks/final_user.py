@@ -9,11 +9,11 @@ value), is not reported: the user cannot be known.
 """
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator
 
 from linter.checks import template
 from linter.checks._commands import STRINGS_SCHEMA
+from linter.checks._globs import globs
 from linter.model.dockerfile import Dockerfile, Instruction, Stage
 from linter.model.finding import Hit
 
@@ -40,7 +40,7 @@ def _last_user(stage: Stage) -> Instruction | None:
     return found
 
 
-def image_matches(reference: str, globs: list[str]) -> bool:
+def image_matches(reference: str, patterns: list[str]) -> bool:
     """``reference`` (as written, with variables substituted) against globs; Docker Hub
     images also match as ``docker.io/library/name`` and ``docker.io/name``."""
     names = {reference}
@@ -49,7 +49,8 @@ def image_matches(reference: str, globs: list[str]) -> bool:
         names.add("docker.io/" + reference)
         if "/" not in reference:
             names.add("docker.io/library/" + reference)
-    return any(fnmatch.fnmatchcase(name, glob) for name in names for glob in globs)
+    matcher = globs(patterns)
+    return any(matcher.match(name) for name in names)
 
 
 @template("final-user", unit="dockerfile", params=PARAMS)

@@ -10,45 +10,18 @@ unresolved variable is not reported.
 """
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator
 
 from linter.checks import template
-from linter.checks._images import DOCKER_HUB, is_variable, registry, repository_path
+from linter.checks._images import TRUSTED_PARAMS, is_variable, registry, repository_path, trusted, trusted_pattern
 from linter.model.finding import Hit
 from linter.model.workload import Container, Workload
 
-PARAMS = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "trusted": {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": True,
-                    "description": "registry hosts or registry/repository globs that may be pulled from"},
-    },
-}
-_HUB_NAMES = ("index.docker.io", "registry-1.docker.io", "registry.hub.docker.com")
 
-
-def _pattern(pattern: str) -> str:
-    pattern = pattern.strip().lower()
-    for alias in _HUB_NAMES:
-        if pattern == alias or pattern.startswith(alias + "/"):
-            return DOCKER_HUB + pattern[len(alias):]
-    return pattern
-
-
-def trusted(host: str, path: str, patterns: list[str]) -> bool:
-    full = f"{host}/{path}"
-    for pattern in patterns:
-        if fnmatch.fnmatchcase(full if "/" in pattern else host, pattern):
-            return True
-    return False
-
-
-@template("image-registry", unit="container", params=PARAMS)
+@template("image-registry", unit="container", params=TRUSTED_PARAMS)
 def check(container: Container, workload: Workload, params: dict) -> Iterator[Hit]:
     image = container.image
-    patterns = [_pattern(pattern) for pattern in params.get("trusted", ())]
+    patterns = [trusted_pattern(pattern) for pattern in params.get("trusted", ())]
     if image is None or not patterns:
         return
     ref = image.value

@@ -150,6 +150,10 @@ class LaterCleanup:
         ]
         self.files = params.get("files", True)
         self.removal_tools = set(params.get("removal_tools", ["rm", "rmdir", "find", "unlink", "true", "set"]))
+        # The package managers the params name: any other call (mkdir, curl, tar…) is only
+        # looked at for the paths it writes or removes.
+        self.managers = {pattern.tool for cache in self.caches for pattern in [*cache.fill, *cache.clean]} | {
+            pattern.tool for entry in self.packages for pattern in [*entry.install, *entry.remove, *entry.autoremove]}
         self.tracker = StageTracker()
         self.filled: dict[int, int] = {}
         self.installed: list[dict[str, int]] = []
@@ -212,15 +216,15 @@ class LaterCleanup:
         installed_here: list[dict[str, int]] = [{} for _ in self.packages]
         created_here = _Files()
         for call in found:
+            manager = call.tool in self.managers
             hit = (self._cache_cleanup(call, filled_here, home)
-                   or self._package_cleanup(call, installed_here)
+                   or manager and self._package_cleanup(call, installed_here)
                    or self._file_cleanup(call, created_here, removal_only, home))
             if hit is not None:
                 yield hit
-            for index, cache in enumerate(self.caches):
-                if cache.fills(call):
-                    filled_here.add(index)
-            self._track_installs(call, installed_here)
+            if manager:
+                filled_here.update(index for index, cache in enumerate(self.caches) if cache.fills(call))
+                self._track_installs(call, installed_here)
             if self.files:
                 for word in written_paths(call):
                     path = resolve_path(word.resolved, call.cwd, home)
@@ -235,10 +239,12 @@ class LaterCleanup:
 
     def _is_cleanup(self, call: Call) -> bool:
         """Only removes: ``rm``/``find``…, a cache clean, a package remove or autoremove."""
-        return (call.tool in self.removal_tools
-                or any(match_any(call, cache.clean) is not None for cache in self.caches)
-                or any(match_any(call, entry.remove) is not None or match_any(call, entry.autoremove) is not None
-                       for entry in self.packages))
+        if call.tool in self.removal_tools:
+            return True
+        return call.tool in self.managers and (
+            any(match_any(call, cache.clean) is not None for cache in self.caches)
+            or any(match_any(call, entry.remove) is not None or match_any(call, entry.autoremove) is not None
+                   for entry in self.packages))
 
     def _cache_cleanup(self, call: Call, filled_here: set[int], home: str) -> Hit | None:
         for index, cache in enumerate(self.caches):
@@ -250,7 +256,7 @@ class LaterCleanup:
     def _remember_caches(self, instruction: Instruction, found: list[Call], variables: dict, home: str) -> None:
         for index, cache in enumerate(self.caches):
             for position, call in enumerate(found):
-                if not cache.fills(call) or cache.skipped(call, variables):
+                if call.tool not in self.managers or not cache.fills(call) or cache.skipped(call, variables):
                     continue
                 locations = cache.locations(call, variables)
                 if mount_covering(instruction, locations, home=home) is not None:

@@ -40,7 +40,7 @@ PARAMS = {
 _PIP_SPECIFIER = re.compile(r"===|==|~=|!=|<=|>=|<|>")
 _PIP_VCS = ("git+", "hg+", "svn+", "bzr+")
 _DIRECT_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*@")
-_GITHUB_SHORTHAND = re.compile(r"[\w.-]+/[\w.-]+(#.*)?$")
+_GITHUB_SHORTHAND = r"[\w.-]+/[\w.-]+(#.*)?$"  # text: compiled on first use, through re's cache
 _ARCHIVES = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz", ".tar", ".egg", ".deb", ".apk", ".rpm")
 
 
@@ -69,7 +69,8 @@ def pip_pinned(text: str) -> bool:
 def npm_pinned(text: str) -> bool:
     if _is_path(text) or is_url(text) and not text.startswith(("git", "github")):
         return True
-    if text.startswith(("git+", "git://", "github:", "gitlab:", "bitbucket:")) or _GITHUB_SHORTHAND.match(text):
+    if text.startswith(("git+", "git://", "github:", "gitlab:", "bitbucket:")) \
+            or re.match(_GITHUB_SHORTHAND, text):
         return "#" in text
     name, at, version = text[1:].rpartition("@") if text.startswith("@") else text.rpartition("@")
     return bool(at and name and version and version not in ("latest", "next", "*"))
@@ -83,19 +84,20 @@ def apt_pinned(text: str) -> bool:
     return _is_path(text) or "=" in text or "/" in text
 
 
-_RPM_VERSION = re.compile(r"-\d|[=<>]|:[^:]")
-_GO_VERSION = re.compile(r"[vV]?\d|[0-9a-f]{7,40}$")
+# Text, compiled on first use through re's cache (most files install no rpm or Go package).
+_RPM_VERSION = r"-\d|[=<>]|:[^:]"
+_GO_VERSION = r"[vV]?\d|[0-9a-f]{7,40}$"
 
 
 def rpm_pinned(text: str) -> bool:
     """``gcc-12.1``, ``curl-7.76.1-26.el9``, ``bash = 5.1``, ``nodejs:18``; ``@group`` is no package."""
-    return _is_path(text) or text.startswith("@") or bool(_RPM_VERSION.search(text))
+    return _is_path(text) or text.startswith("@") or bool(re.search(_RPM_VERSION, text))
 
 
 def go_pinned(text: str) -> bool:
     """``pkg@v1.2.3``, a commit, ``@none`` (go get removes it); without ``@`` go.mod decides."""
     path, at, version = text.rpartition("@")
-    return not at or not path or version == "none" or bool(_GO_VERSION.match(version))
+    return not at or not path or version == "none" or bool(re.match(_GO_VERSION, version))
 
 
 def gem_pinned(text: str) -> bool:

@@ -15,8 +15,9 @@ from linter.model.finding import Hit
 
 PARAMS = {"type": "object", "additionalProperties": False, "properties": {}}
 
-_HTTP = re.compile(r"https?://", re.IGNORECASE)
-_GIT = re.compile(r"(\.git)(#|$|/?$)|^git@|^git://|^ssh://", re.IGNORECASE)
+# Text: compiled on the first ADD.
+_HTTP = r"(?i)https?://"
+_GIT = r"(?i)(\.git)(#|$|/?$)|^git@|^git://|^ssh://"
 
 
 @template("remote-add-checksum", unit="instruction", params=PARAMS)
@@ -27,5 +28,5 @@ def check(instruction: Instruction, stage: Stage | None, params: dict) -> Iterat
     sources, _ = copy_operands(instruction)
     for word in sources:
         url = word.resolved
-        if _HTTP.match(url) and not _GIT.search(url.split("?", 1)[0]):
+        if re.match(_HTTP, url) and not re.search(_GIT, url.split("?", 1)[0]):
             yield Hit(word.span, {"url": word.text})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from linter.checks import template
 from linter.checks._commands import STRINGS_SCHEMA, Call, run_text
@@ -77,13 +78,7 @@ def check(instruction: Instruction, stage: Stage | None, params: dict) -> Iterat
         return
     downloaders = frozenset(params.get("downloaders", ["curl", "wget"]))
     interpreters = params.get("interpreters") or _DEFAULT_INTERPRETERS
-    names = "|".join(re.escape(name) for name in sorted(downloaders))
-    substitution = re.compile(_SUBSTITUTION.format(names=names))
-    shells = "|".join(re.escape(name) + (r"[\d.]*" if name == "python" else "")
-                      for name in sorted(interpreters) if name not in ("source", "."))
-    piped = re.compile(_PIPE_IN_SCRIPT.format(names=names, shells=shells))
-    text = run_text(instruction)
-    process_substitution = re.search(r"<\(\s*(?:sudo\s+)?(?:" + names + r")\b", text) is not None
+    key = (tuple(sorted(downloaders)), tuple(sorted(interpreters)))
     download: Word | None = None
     previous: tuple[Word, ...] = ()
     for command in instruction.commands:
@@ -98,14 +93,27 @@ def check(instruction: Instruction, stage: Stage | None, params: dict) -> Iterat
         if command.operator == "|" and download is not None and stdin:
             yield Hit(download.span.cover(words[0].span), {"interpreter": words[0].text})
             download = None
-        elif (command.operator == "(" and process_substitution and program in downloaders and previous
-              and _name(previous[0]) in interpreters):
+        elif (command.operator == "(" and program in downloaders and previous
+              and _name(previous[0]) in interpreters and _patterns(*key)[2].search(run_text(instruction))):
             yield Hit(previous[0].span.cover(words[0].span), {"interpreter": previous[0].text})
         if program in downloaders and _to_stdout(program, words, command):
             download = words[0]
         elif program in interpreters or program == "eval":
+            substitution, piped, _ = _patterns(*key)
             yield from _inline(words, substitution, piped)
         previous = words
+
+
+@lru_cache(maxsize=32)
+def _patterns(downloaders: tuple[str, ...], interpreters: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    """A download in a command substitution, one piped to a shell inside a script string, and
+    one read through process substitution; compiled when a RUN first needs them."""
+    names = "|".join(re.escape(name) for name in downloaders)
+    shells = "|".join(re.escape(name) + (r"[\d.]*" if name == "python" else "")
+                      for name in interpreters if name not in ("source", "."))
+    return (re.compile(_SUBSTITUTION.format(names=names)),
+            re.compile(_PIPE_IN_SCRIPT.format(names=names, shells=shells)),
+            re.compile(r"<\(\s*(?:sudo\s+)?(?:" + names + r")\b"))
 
 
 def _runs_stdin(words: tuple[Word, ...], inline_options: list[str] | None, shell: bool) -> bool:

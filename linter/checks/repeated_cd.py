@@ -10,11 +10,11 @@ wrong for the instructions after), are normal shell use and not reported.
 """
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator
 
 from linter.checks import template
 from linter.checks._commands import STRINGS_SCHEMA, StageTracker, resolve_path
+from linter.checks._globs import globs
 from linter.model.dockerfile import Dockerfile, Instruction, ShellCommand, Stage
 from linter.model.finding import Hit
 
@@ -29,7 +29,7 @@ PARAMS = {
 @template("repeated-cd", unit="stage", params=PARAMS)
 class RepeatedCd:
     def __init__(self, params: dict) -> None:
-        self.ignore = list(params.get("ignore", ()))
+        self.ignore = globs(params.get("ignore"))
         self.tracker = StageTracker()
         self.first: dict[str, int] = {}
         self.workdir_known = False
@@ -54,7 +54,7 @@ class RepeatedCd:
         if target is None or target.value is None:
             return
         directory = resolve_path(target.value, self.tracker.workdir) or target.value
-        if any(fnmatch.fnmatchcase(directory, glob) for glob in self.ignore):
+        if self.ignore.match(directory):
             return
         span = commands[0].words[0].span
         if self.workdir_known and directory == self.tracker.workdir:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from linter.checks import template
 from linter.checks._commands import PATTERNS_SCHEMA, STRINGS_SCHEMA, Call, calls, match_any, patterns, run_text
@@ -43,28 +44,35 @@ class RequiredOption:
         self.commands = patterns(params["commands"])
         self.options = list(params["options"])
         self.env = {name: {value.lower() for value in values} for name, values in (params.get("env") or {}).items()}
-        self.config = [re.compile(text, re.IGNORECASE) for text in params.get("config_patterns", ())]
+        self.config = tuple(params.get("config_patterns", ()))
         self.piped_from = frozenset(params.get("piped_from", ()))
         self.fix_option = params.get("fix_option")
         self.configured: dict[int, bool] = {}
+        # Texts of each stage not yet searched for config_patterns: they are searched only
+        # once a call lacks the option, so most files never compile the patterns.
+        self.unread: dict[int, list[str]] = {}
+        self.bases: dict[int, int | None] = {}
         self.current = -1
 
     def begin_stage(self, stage: Stage, dockerfile: Dockerfile) -> None:
         self.current = stage.index
-        self.configured[stage.index] = bool(stage.base.stage is not None and self.configured.get(stage.base.stage))
+        self.configured[stage.index] = False
+        self.unread[stage.index] = []
+        base = stage.base.stage
+        self.bases[stage.index] = base if base is not None and base < stage.index else None
 
     def instruction(self, instruction: Instruction, stage: Stage) -> Iterator[Hit]:
         if instruction.keyword in ("COPY", "ADD") and instruction.heredocs:
-            self._configure("\n".join(heredoc.body for heredoc in instruction.heredocs))
+            self._remember("\n".join(heredoc.body for heredoc in instruction.heredocs))
         if instruction.trigger is not None and instruction.trigger.keyword == "RUN":
-            yield from self._check(instruction.trigger)  # ONBUILD RUN: runs in a child image
+            yield from self._check(instruction.trigger, None)  # ONBUILD RUN: runs in a child image
         if instruction.keyword != "RUN":
             return
-        self._configure(run_text(instruction))
-        if not self.configured[self.current]:
-            yield from self._check(instruction)
+        self._remember(run_text(instruction))
+        yield from self._check(instruction, self.current)
 
-    def _check(self, instruction: Instruction) -> Iterator[Hit]:
+    def _check(self, instruction: Instruction, stage_index: int | None) -> Iterator[Hit]:
+        """The calls lacking the option, unless the stage ``stage_index`` configured it."""
         found = calls(instruction)
         for position, call in enumerate(found):
             matched = match_any(call, self.commands)
@@ -75,12 +83,28 @@ class RequiredOption:
             if any((call.env.get(name, instruction.variables.get(name)) or "").lower() in values
                    for name, values in self.env.items()):
                 continue
+            if stage_index is not None and self._configured(stage_index):
+                return
             edit = add_option(call, matched[1], self.fix_option, instruction) if self.fix_option else None
             yield Hit(call.span, {"command": call.text(), "option": self.options[0]}, (edit,) if edit else ())
 
-    def _configure(self, text: str) -> None:
-        if any(pattern.search(text) for pattern in self.config):
-            self.configured[self.current] = True
+    def _remember(self, text: str) -> None:
+        if self.config and not self.configured[self.current]:
+            self.unread[self.current].append(text)
+
+    def _configured(self, index: int | None) -> bool:
+        """The stage, or a stage it is built from, set the option in a configuration file."""
+        while index is not None:
+            if self.configured.get(index):
+                return True
+            texts = self.unread.get(index)
+            if texts:
+                self.unread[index] = []
+                if any(pattern.search(text) for pattern in _compiled(self.config) for text in texts):
+                    self.configured[index] = True
+                    return True
+            index = self.bases.get(index)
+        return False
 
     def end_stage(self, stage: Stage, dockerfile: Dockerfile) -> None:
         return None
@@ -93,3 +117,8 @@ def _fed_by(found: list[Call], position: int, programs: frozenset[str]) -> bool:
         return False
     writer = found[position - 1]
     return writer.command is not call.command and writer.tool in programs
+
+
+@lru_cache(maxsize=64)
+def _compiled(texts: tuple[str, ...]) -> list[re.Pattern]:
+    return [re.compile(text, re.IGNORECASE) for text in texts]

@@ -10,7 +10,6 @@ name of the source and of the destination.
 """
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 from collections import namedtuple
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from linter.checks._commands import (
     STRINGS_SCHEMA, StageTracker, calls, copy_operands, covers, is_url, normalize, removal_covers, removed_paths,
     resolve_path, shipping_stages,
 )
+from linter.checks._globs import Globs, globs
 from linter.model.dockerfile import Dockerfile, Instruction, Stage
 from linter.model.finding import Hit
 
@@ -44,8 +44,8 @@ def _basename(text: str) -> str:
 @template("secret-file", unit="stage", params=PARAMS)
 class SecretFile:
     def __init__(self, params: dict) -> None:
-        self.always = tuple(params.get("always", ()))
-        self.suspect = tuple(params.get("suspect", ()))
+        self.always = globs(params.get("always"))
+        self.suspect = globs(params.get("suspect"))
         self.all_stages = params.get("stages", "shipping") == "all"
         self.tracker = StageTracker()
         self.shipping: set[int] = set()
@@ -62,9 +62,9 @@ class SecretFile:
     def end_stage(self, stage: Stage, dockerfile: Dockerfile) -> None:
         return None
 
-    def _matches(self, globs: tuple[str, ...], *names: str) -> str | None:
+    def _matches(self, patterns: Globs, *names: str) -> str | None:
         for name in names:
-            if name and any(fnmatch.fnmatchcase(name, glob) for glob in globs):
+            if name and patterns.match(name):
                 return name
         return None
 
@@ -98,9 +98,11 @@ class SecretFile:
                                       "problem": "looks like a private key or credentials file"})
                 continue
             tree = text in (".", "./") or text.endswith("/")
-            if path is not None:
-                self.copied.append(_Copied(path, self._matches(self.suspect, source_name, dest_name), word.span,
-                                           instruction.keyword, tree))
+            suspect = self._matches(self.suspect, source_name, dest_name)
+            # Only a suspect file or a tree can be reported later: keeping every copy would make
+            # each later `rm` scan all the copies of the stage.
+            if path is not None and (suspect is not None or tree):
+                self.copied.append(_Copied(path, suspect, word.span, instruction.keyword, tree))
 
     def _run(self, instruction: Instruction) -> Iterator[Hit]:
         home = self.tracker.home

@@ -28,8 +28,9 @@ _ADVICE = {
 
 
 # `RUN A=1 B="x y"`: the shell splitter keeps no command for bare assignments.
-_ASSIGNMENT = re.compile(r"""[A-Za-z_][A-Za-z0-9_]*=("[^"]*"|'[^']*'|[^\s;&|"']*)""")
-_ASSIGNMENTS = re.compile(r"(%s\s*)+" % _ASSIGNMENT.pattern)
+# Text, compiled on first use through re's cache.
+_ASSIGNMENT = r"""[A-Za-z_][A-Za-z0-9_]*=("[^"]*"|'[^']*'|[^\s;&|"']*)"""
+_ASSIGNMENTS = r"(%s\s*)+" % _ASSIGNMENT
 
 
 @template("state-only-run", unit="instruction", params={"type": "object", "additionalProperties": False})
@@ -37,8 +38,8 @@ def check(instruction: Instruction, stage: Stage | None, params: dict) -> Iterat
     if instruction.keyword != "RUN" or instruction.json_form:
         return
     if not instruction.commands:
-        if not instruction.heredocs and _ASSIGNMENTS.fullmatch(instruction.arguments):
-            shown = _ASSIGNMENT.match(instruction.arguments).group()
+        if not instruction.heredocs and re.fullmatch(_ASSIGNMENTS, instruction.arguments):
+            shown = re.match(_ASSIGNMENT, instruction.arguments).group()
             yield Hit(instruction.arguments_span, {"command": shown, "builtin": "=", "advice": _ENV})
         return
     builtins = [_builtin(command) for command in instruction.commands]

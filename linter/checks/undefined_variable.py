@@ -75,13 +75,15 @@ def _instructions(dockerfile: Dockerfile, global_names: set[str]) -> Iterator[Hi
         args: set[str] = set()
         for instruction in stage.instructions[1:]:
             if instruction.keyword in _EXPANDED:
-                defined = args | env
                 for span, raw, own in _texts(dockerfile, instruction):
                     for ref in references(raw, dockerfile.escape):
-                        if not ref.plain or ref.name in defined or ref.name in own or ref.name in PREDEFINED:
+                        if not ref.plain or ref.name in args or ref.name in env or ref.name in own \
+                                or ref.name in PREDEFINED:
                             continue
+                        # The union is built only here: built for every instruction, it made a
+                        # stage of many ARG/ENV quadratic.
                         reason = _reason(ref.name, scratch, global_names - _base_like(global_names, image), in_from,
-                                         defined)
+                                         args | env)
                         if reason is not None:
                             yield _hit(span, raw, ref, *reason)
             if instruction.keyword == "ARG":

@@ -29,7 +29,7 @@ PARAMS = {"type": "object", "additionalProperties": False, "properties": {}}
 _LAST_OPERAND = frozenset({"cp", "mv", "ln", "install", "rsync"})
 _ALL_OPERANDS = frozenset({"mkdir", "touch", "truncate"})
 _AFTER_FIRST = frozenset({"chown", "chmod", "chgrp"})
-_REDIRECT = re.compile(r"(?<![<>&\d])\d?>>?\|?[ \t]*([\"']?)(/[^\s;&|()<>\"'`]+)\1")
+_REDIRECT = r"(?<![<>&\d])\d?>>?\|?[ \t]*([\"']?)(/[^\s;&|()<>\"'`]+)\1"  # text: compiled on first use
 
 
 def _extracts(text: str) -> bool:
@@ -123,7 +123,7 @@ class VolumeWrite:
         """``echo … > /data/file``: redirections are not words, so read the source lines."""
         for number in range(instruction.span.line, instruction.span.end_line + 1):
             text = self.lines[number - 1] if number - 1 < len(self.lines) else ""
-            for match in _REDIRECT.finditer(text):
+            for match in re.finditer(_REDIRECT, text):
                 path = resolve_path(substitute(match.group(2), instruction.variables), "/")
                 found = self._volume_of(path)
                 if found is not None:

@@ -89,16 +89,22 @@ class Linter:
         self.selected = {rule.code for rule in rules}
         self.severities = dict(severities or {})
         self.build_args = dict(build_args or {})
+        self.rules = list(rules)
         self.by_unit: dict[tuple[str, str], list] = {}
+        self._loaded: set[str] = set()
         self._schemas: dict[str, dict] = {}
-        for rule in rules:
-            for check in rule.checks:
-                template = load_template(check.template)
-                for target in check.targets:
-                    self.by_unit.setdefault((target, template.unit), []).append(
-                        (rule, template.implementation, check.params))
 
     def _bound(self, target: str, unit: str) -> list:
+        """The checks of ``target`` over ``unit``. A target's templates are imported the first
+        time a file of that kind is linted: a Dockerfile-only run never loads the others."""
+        if target not in self._loaded:
+            self._loaded.add(target)
+            for rule in self.rules:
+                for check in rule.checks:
+                    if target in check.targets:
+                        template = load_template(check.template)
+                        self.by_unit.setdefault((target, template.unit), []).append(
+                            (rule, template.implementation, check.params))
         return self.by_unit.get((target, unit), [])
 
     def lint_bytes(self, data: bytes, path: str, ignored: Iterable[str] = (), kind: str = "dockerfile",
