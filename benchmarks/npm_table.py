@@ -39,7 +39,6 @@ import concurrent.futures
 import datetime as _dt
 import io
 import json
-import lzma
 import os
 import sys
 import tarfile
@@ -49,6 +48,9 @@ import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)  # the table format lives with the reader in linter/cost/tables.py
+from linter.cost.tables import write_table  # noqa: E402
+
 OUT = os.path.join(ROOT, "linter", "cost", "data", "npm-packages.tsv.xz")
 REGISTRY = "https://registry.npmjs.org/"
 MAX_PACKAGES = 2500
@@ -190,12 +192,8 @@ def write(rows: dict, path: str) -> None:
     header = ["#dlint-npm-table 1", f"date={date}", f"source={REGISTRY}NAME/latest", f"packages={len(rows)}",
               f"mean_unpacked={trimmed_mean([row[2] for row in measured])}",
               f"mean_tarball={trimmed_mean([row[3] for row in measured])}"]
-    lines = ["\t".join(header), "#" + "\t".join(COLUMNS)]
-    for name in sorted(rows):
-        row = rows[name]
-        lines.append("\t".join([row[0], row[1], str(row[2]), str(row[3]), row[4], ",".join(row[5])]))
-    with open(path, "wb") as f:
-        f.write(lzma.compress(("\n".join(lines) + "\n").encode("utf-8"), preset=9 | lzma.PRESET_EXTREME))
+    cells = [[row[0], row[1], str(row[2]), str(row[3]), row[4], ",".join(row[5])] for name, row in sorted(rows.items())]
+    write_table(path, header, COLUMNS, cells)
     print(f"wrote {path}: {len(rows)} packages, {os.path.getsize(path)} bytes", file=sys.stderr)
 
 

@@ -40,7 +40,6 @@ import concurrent.futures
 import datetime as _dt
 import io
 import json
-import lzma
 import os
 import re
 import sys
@@ -57,6 +56,9 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import parse_wheel_filename
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)  # the table format lives with the reader in linter/cost/tables.py
+from linter.cost.tables import write_table  # noqa: E402
+
 OUT = os.path.join(ROOT, "linter", "cost", "data", "pypi-packages.tsv.xz")
 API = "https://pypi.org/pypi/{}/json"
 PYTHON = (3, 12)
@@ -372,12 +374,8 @@ def write(rows: dict, path: str) -> None:
     date = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d")
     header = ["#dlint-pypi-table 1", f"date={date}", "source=https://pypi.org/pypi/NAME/json",
               f"python={PYTHON[0]}.{PYTHON[1]}", "platform=manylinux_x86_64", f"packages={len(rows)}"]
-    lines = ["\t".join(header), "#" + "\t".join(COLUMNS)]
-    for name in sorted(rows):
-        row = rows[name]
-        lines.append("\t".join([name, row[1], row[2], *map(str, row[3:6]), ",".join(row[6])]))
-    with open(path, "wb") as f:
-        f.write(lzma.compress(("\n".join(lines) + "\n").encode("utf-8"), preset=9 | lzma.PRESET_EXTREME))
+    cells = [[name, row[1], row[2], *map(str, row[3:6]), ",".join(row[6])] for name, row in sorted(rows.items())]
+    write_table(path, header, COLUMNS, cells)
     print(f"wrote {path}: {len(rows)} packages, {os.path.getsize(path)} bytes", file=sys.stderr)
 
 

@@ -16,6 +16,7 @@ import pytest
 from linter.changes import ChangeError, changed_since, file_at
 from linter.engine.runner import FileResult, Linter
 from linter.model.finding import Finding
+from tests.test_cli import write
 from linter.model.span import Span
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -64,13 +65,6 @@ def commit_all(message: str = "change") -> None:
     git("commit", "-q", "-m", message)
 
 
-def write(path: str | Path, text: str | bytes) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
 
 
 def lint(catalog, *paths: str) -> list[FileResult]:

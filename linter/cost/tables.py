@@ -1,4 +1,4 @@
-"""Reading the package tables shipped with the cost model (pip, npm): an xz-compressed TSV
+"""Reading and writing the package tables shipped with the cost model (pip, npm): an xz-compressed TSV
 whose first line names the format and carries ``key=value`` header fields, whose second
 line names the columns, and whose other lines are one row each, keyed by the first column."""
 from __future__ import annotations
@@ -20,3 +20,13 @@ def read_table(path: str, format_line: str, kind: str) -> tuple[dict[str, str], 
             name, _, rest = line.partition("\t")
             rows[name] = rest
     return header, rows
+
+
+def write_table(path: str, header: list[str], columns: list[str], rows: list[list[str]]) -> None:
+    """Write a table :func:`read_table` reads: ``header`` is the format line's fields (format
+    name first, then ``key=value``), ``rows`` the cells of each row, first column the key."""
+    import lzma
+
+    lines = ["\t".join(header), "#" + "\t".join(columns)] + ["\t".join(row) for row in rows]
+    with open(path, "wb") as handle:
+        handle.write(lzma.compress(("\n".join(lines) + "\n").encode("utf-8"), preset=9 | lzma.PRESET_EXTREME))
