@@ -78,7 +78,25 @@ class _HelpFormatter(argparse.HelpFormatter):
         super().__init__(prog, width=max(width, 40))
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMANDS = {
+    "check": "check files and report findings",
+    "explain": "show what a rule checks, why, and the fix; or walk a Dockerfile layer by layer",
+    "cost": "estimate image sizes, rebuild cost and the monthly price of workloads",
+    "rules": "list every rule",
+}
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names (its first word that is not an option), or None."""
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or with ``only`` just that subcommand's: a pre-commit hook runs
+    ``dlint check`` at every commit and should not pay for defining the other commands."""
     parser = argparse.ArgumentParser(
         prog="dlint", formatter_class=_HelpFormatter,
         description="Lint Dockerfiles, Compose files and Kubernetes manifests without building anything.",
@@ -91,9 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="show the traceback of an internal error")
     parser.add_argument("--version", action="version", version=f"dlint {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, define in _DEFINITIONS.items():
+        if only in (None, name):
+            define(commands.add_parser(name, parents=[common], formatter_class=_HelpFormatter, help=COMMANDS[name]))
+    return parser
 
-    check = commands.add_parser("check", parents=[common], formatter_class=_HelpFormatter,
-                                help="check files and report findings")
+
+def _define_check(check: argparse.ArgumentParser) -> None:
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                        help="files or directories (default: .); '-' reads standard input")
     check.add_argument("--format", choices=FORMATS, action=_FormatAction, dest="reports",
@@ -126,16 +148,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--quiet", "-q", action="store_true", help="print the findings only: no summary, no notes")
     check.add_argument("--statistics", action="store_true", help="print how many findings each rule gave")
 
-    explain = commands.add_parser("explain", parents=[common], formatter_class=_HelpFormatter,
-                                  help="show what a rule checks, why, and the fix; or walk a Dockerfile layer by layer")
+
+def _define_explain(explain: argparse.ArgumentParser) -> None:
     explain.add_argument("rule", metavar="RULE|FILE",
                          help="a rule code (DF101) or name (cache-busting-copy), or a Dockerfile to walk through")
     explain.add_argument("--format", choices=["text", "json"], default="text")
     explain.add_argument("--build-arg", action="append", default=[], metavar="NAME[=VALUE]", dest="build_args",
                          help="a build argument's value for the file walk (repeatable)")
 
-    cost = commands.add_parser("cost", parents=[common], formatter_class=_HelpFormatter,
-                               help="estimate image sizes, rebuild cost and the monthly price of workloads")
+
+def _define_cost(cost: argparse.ArgumentParser) -> None:
     cost.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
     cost.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     cost.add_argument("--compare", metavar="REF",
@@ -149,10 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--build-arg", action="append", default=[], metavar="NAME[=VALUE]", dest="build_args",
                       help="a build argument's value (repeatable)")
 
-    rules = commands.add_parser("rules", parents=[common], formatter_class=_HelpFormatter,
-                                help="list every rule")
+
+def _define_rules(rules: argparse.ArgumentParser) -> None:
     rules.add_argument("--format", choices=["text", "markdown", "json"], default="text")
-    return parser
+
+
+_DEFINITIONS = {"check": _define_check, "explain": _define_explain, "cost": _define_cost, "rules": _define_rules}
 
 
 def _color(stream) -> bool:
@@ -160,8 +184,8 @@ def _color(stream) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(_fix_diff_flag(list(sys.argv[1:] if argv is None else argv)))
+    argv = _fix_diff_flag(list(sys.argv[1:] if argv is None else argv))
+    args = build_parser(_command_in(argv)).parse_args(argv)
     try:
         if args.command == "check":
             return run_check(args)
@@ -205,10 +229,10 @@ def _build_args(values: Sequence[str]) -> dict[str, str]:
     return found
 
 
-def _catalog():
+def _catalog(docs: bool = False):
     from linter.engine.catalog import load_catalog
 
-    return load_catalog()
+    return load_catalog(docs=docs)
 
 
 class _Checker:
@@ -499,6 +523,8 @@ def _render(format_name: str, results: list, files: int, catalog, quiet: bool, o
     import importlib
 
     module = importlib.import_module(f"linter.report.{format_name}")
+    if format_name == "sarif":  # its rule descriptors carry each rule's help and examples
+        catalog = _catalog(docs=True)
     out.write(module.render(results, catalog, __version__))
 
 
@@ -526,7 +552,7 @@ def run_explain(args: argparse.Namespace) -> int:
         return _explain_file(args)
     if "/" in args.rule or os.sep in args.rule or args.rule.lower().startswith(("dockerfile", "containerfile")):
         raise ConfigError(f"{args.rule}: no such file (or give a rule code or name)")
-    rule = _find_rule(_catalog(), args.rule)
+    rule = _find_rule(_catalog(docs=True), args.rule)
     if args.format == "json":
         import json
 

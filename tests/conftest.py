@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def catalog():
-    return load_catalog(ROOT / "rules")
+    return load_catalog(ROOT / "rules", docs=True)
 
 
 def lint_with(catalog, text: str, *selectors: str, params: dict | None = None, path: str = "Dockerfile",

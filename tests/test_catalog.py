@@ -13,7 +13,7 @@ import string
 import pytest
 
 from linter.engine.catalog import (
-    COMPILED, compile_catalog, load_catalog, read_rule_sources, rule_files, write_compiled,
+    COMPILED, COMPILED_DOCS, compile_catalog, load_catalog, read_rule_sources, rule_files, write_compiled,
 )
 from linter.engine.runner import load_template
 from linter.report.rules import render_markdown
@@ -25,7 +25,7 @@ README_TABLE = re.compile(r"(<!-- rules:start -->\n)(.*?)(<!-- rules:end -->)", 
 
 
 def _example_cases():
-    for rule in load_catalog(RULES):
+    for rule in load_catalog(RULES, docs=True):
         for number, example in enumerate(rule.bad, 1):
             yield pytest.param(rule, example, id=f"{rule.name}-bad{number}")
         for number, example in enumerate(rule.good, 1):
@@ -89,12 +89,13 @@ def test_example(catalog, rule, example):
 
 
 def test_compiled_catalog_is_fresh():
-    compiled = RULES / COMPILED
     if UPDATE:
         write_compiled(RULES)
-    assert compiled.is_file(), "run DLINT_UPDATE=1 pytest tests/test_catalog.py"
-    assert json.loads(compiled.read_text()) == json.loads(json.dumps(compile_catalog(RULES))), (
-        "rules/catalog.json is stale: run DLINT_UPDATE=1 pytest tests/test_catalog.py")
+    for name, expected in zip((COMPILED, COMPILED_DOCS), compile_catalog(RULES)):
+        compiled = RULES / name
+        assert compiled.is_file(), "run DLINT_UPDATE=1 pytest tests/test_catalog.py"
+        assert json.loads(compiled.read_text()) == json.loads(json.dumps(expected)), (
+            f"rules/{name} is stale: run DLINT_UPDATE=1 pytest tests/test_catalog.py")
 
 
 def test_readme_rule_table_is_fresh(catalog):

@@ -1,9 +1,15 @@
-"""The rule catalogue: ``rules/**/*.yaml``, compiled to ``rules/catalog.json`` for fast start.
+"""The rule catalogue: ``rules/**/*.yaml``, compiled to JSON for fast start.
 
 A Dockerfile-only run must not pay for importing a YAML parser, so the catalogue is read
-from ``catalog.json`` whenever its recorded digest matches the rule files on disk; otherwise
-(a rule was edited and not recompiled) the YAML files are read directly. The catalogue
-test fails while the compiled file is stale, and rewrites it with ``DLINT_UPDATE=1``.
+from the compiled files whenever their recorded digest matches the rule files on disk;
+otherwise (a rule was edited and not recompiled) the YAML files are read directly. The
+catalogue test fails while the compiled files are stale, and rewrites them with
+``DLINT_UPDATE=1``.
+
+The compiled form is two files: ``catalog.json`` holds what linting needs, and
+``catalog-docs.json`` each rule's docs and examples (three quarters of the bytes), read only by
+``explain``, ``rules``, SARIF reports and the tests. In an installed package the rule files
+were compiled when the package was built and are not edited, so their digest is not checked.
 """
 from __future__ import annotations
 
@@ -12,9 +18,11 @@ import os
 import zlib
 
 from linter.model.rule import Check, Example, Rule
-from linter.resources import data_dir
+from linter.resources import BUNDLED, data_dir
 
 COMPILED = "catalog.json"
+COMPILED_DOCS = "catalog-docs.json"
+_DOC_KEYS = ("docs", "examples")
 
 
 def rule_files(root: str) -> list[str]:
@@ -54,8 +62,12 @@ def read_rule_sources(root: str) -> list[dict]:
     return documents
 
 
-def compile_catalog(root: str) -> dict:
-    return {"digest": source_digest(root), "rules": read_rule_sources(root)}
+def compile_catalog(root: str) -> tuple[dict, dict]:
+    """The contents of ``catalog.json`` and ``catalog-docs.json``."""
+    digest, documents = source_digest(root), read_rule_sources(root)
+    lean = [{key: value for key, value in document.items() if key not in _DOC_KEYS} for document in documents]
+    docs = {document["code"]: {key: document[key] for key in _DOC_KEYS if key in document} for document in documents}
+    return {"digest": digest, "rules": lean}, {"digest": digest, "docs": docs}
 
 
 def _examples(items: list[dict] | None) -> tuple[Example, ...]:
@@ -92,21 +104,32 @@ def rule_from_data(data: dict) -> Rule:
     )
 
 
-def _documents(root: str | None) -> list[dict]:
-    """The rule files' data: from the compiled catalogue while it is fresh, else from YAML."""
+def _read_compiled(root: str, name: str) -> dict | None:
+    try:
+        with open(os.path.join(root, name), encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
+
+
+def _documents(root: str | None, docs: bool = False) -> list[dict]:
+    """The rule files' data, with their docs and examples when ``docs``: from the compiled
+    catalogue while it is fresh, else from YAML."""
     root = os.fspath(root or data_dir("rules"))
-    compiled = os.path.join(root, COMPILED)
-    if os.path.isfile(compiled):
-        with open(compiled, encoding="utf-8") as handle:
-            data = json.load(handle)
-        if data.get("digest") == source_digest(root):
-            return data["rules"]
+    lean = _read_compiled(root, COMPILED)
+    if lean is not None and (root.startswith(BUNDLED) or lean.get("digest") == source_digest(root)):
+        if not docs:
+            return lean["rules"]
+        extra = _read_compiled(root, COMPILED_DOCS)
+        if extra is not None and extra.get("digest") == lean["digest"]:
+            return [{**document, **extra["docs"].get(document["code"], {})} for document in lean["rules"]]
     return read_rule_sources(root)
 
 
-def load_catalog(root: str | None = None) -> list[Rule]:
-    """All rules, in code order."""
-    return sorted((rule_from_data(document) for document in _documents(root)), key=lambda rule: rule.code)
+def load_catalog(root: str | None = None, docs: bool = False) -> list[Rule]:
+    """All rules, in code order; their docs and examples only when ``docs`` is true (linting
+    needs neither)."""
+    return sorted((rule_from_data(document) for document in _documents(root, docs)), key=lambda rule: rule.code)
 
 
 def default_since(root: str | None = None) -> dict[str, str]:
@@ -116,5 +139,6 @@ def default_since(root: str | None = None) -> dict[str, str]:
 
 
 def write_compiled(root: str) -> None:
-    with open(os.path.join(root, COMPILED), "w", encoding="utf-8") as handle:
-        handle.write(json.dumps(compile_catalog(os.fspath(root)), indent=1, sort_keys=True) + "\n")
+    for name, data in zip((COMPILED, COMPILED_DOCS), compile_catalog(os.fspath(root))):
+        with open(os.path.join(root, name), "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(data, indent=1, sort_keys=True) + "\n")

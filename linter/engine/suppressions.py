@@ -22,7 +22,6 @@ be reported at their own position.
 from __future__ import annotations
 
 import bisect
-import datetime
 import re
 from collections.abc import Mapping, Sequence
 
@@ -235,7 +234,7 @@ def _trivy_key(code: str) -> str | None:
     return f"DS-{int(match.group(1)):04d}" if match else None
 
 
-def _trivy(text: str, foreign: _Foreign, today: datetime.date | None = None) -> list | None:
+def _trivy(text: str, foreign: _Foreign, today=None) -> list | None:
     """The selectors of the ``trivy:ignore:ID[:exp:DATE]`` words of a comment (trivy's own
     parsing: space-separated words, leading ``#`` trimmed, ``key:value`` sections), or None
     when it has none."""
@@ -263,7 +262,10 @@ def _trivy(text: str, foreign: _Foreign, today: datetime.date | None = None) -> 
     return found
 
 
-def _before(today: datetime.date | None, expiry: str) -> bool:
+def _before(today, expiry: str) -> bool:
+    """True while ``today`` (a ``datetime.date``, by default the current one) is before ``expiry``."""
+    import datetime  # only for a comment with an expiry date
+
     try:
         limit = datetime.date.fromisoformat(expiry)
     except ValueError:
