@@ -142,27 +142,33 @@ class Linter:
         findings.extend(self._run_dockerfile(dockerfile))
         return self._finish(result, findings, Suppressions.for_dockerfile(dockerfile, self.catalog), set(ignored))
 
-    def _run_dockerfile(self, dockerfile) -> Iterable[Finding]:
+    def _run_dockerfile(self, dockerfile) -> list[Finding]:
         per_instruction = self._bound("dockerfile", "instruction")
-        stateful = [(rule, implementation(params), params)
+        stateful = [(rule, implementation(params))
                     for rule, implementation, params in self._bound("dockerfile", "stage")]
+        findings: list[Finding] = []
+        # The innermost loop runs for every instruction and rule, and most checks find nothing:
+        # hits go straight into one list, without a generator per pair.
+        add = self._add_hits
         for instruction in dockerfile.global_args:
             for rule, check, params in per_instruction:
-                yield from self._findings(rule, check(instruction, None, params))
+                add(findings, rule, check(instruction, None, params))
         for stage in dockerfile.stages:
-            for rule, state, _ in stateful:
-                yield from self._findings(rule, state.begin_stage(stage, dockerfile))
+            for rule, state in stateful:
+                add(findings, rule, state.begin_stage(stage, dockerfile))
             for instruction in stage.instructions:
+                trigger = instruction.trigger
                 for rule, check, params in per_instruction:
-                    yield from self._findings(rule, check(instruction, stage, params))
-                    if instruction.trigger is not None:
-                        yield from self._findings(rule, check(instruction.trigger, stage, params))
-                for rule, state, _ in stateful:
-                    yield from self._findings(rule, state.instruction(instruction, stage))
-            for rule, state, _ in stateful:
-                yield from self._findings(rule, state.end_stage(stage, dockerfile))
+                    add(findings, rule, check(instruction, stage, params))
+                    if trigger is not None:
+                        add(findings, rule, check(trigger, stage, params))
+                for rule, state in stateful:
+                    add(findings, rule, state.instruction(instruction, stage))
+            for rule, state in stateful:
+                add(findings, rule, state.end_stage(stage, dockerfile))
         for rule, check, params in self._bound("dockerfile", "dockerfile"):
-            yield from self._findings(rule, check(dockerfile, params))
+            add(findings, rule, check(dockerfile, params))
+        return findings
 
     # -- Compose files and Kubernetes manifests -------------------------------------------
 
@@ -270,13 +276,20 @@ class Linter:
 
     # -- findings -------------------------------------------------------------------------
 
-    def _findings(self, rule: Rule, hits: Iterable[Hit] | None) -> Iterable[Finding]:
-        for hit in hits or ():
+    def _findings(self, rule: Rule, hits: Iterable[Hit] | None) -> list[Finding]:
+        findings: list[Finding] = []
+        self._add_hits(findings, rule, hits)
+        return findings
+
+    def _add_hits(self, findings: list[Finding], rule: Rule, hits: Iterable[Hit] | None) -> None:
+        if not hits:
+            return
+        for hit in hits:
             message = rule.message.format_map(_Defaults(hit.context))
             # Only a rule that declares a fix passes its template's edits on (a custom rule
             # built on the same template does not get them unasked).
-            yield Finding(rule.code, rule.name, self.severities.get(rule.code, rule.severity), message, hit.span,
-                          hit.edits if rule.fix else ())
+            findings.append(Finding(rule.code, rule.name, self.severities.get(rule.code, rule.severity), message,
+                                    hit.span, hit.edits if rule.fix else ()))
 
     def _problem(self, name: str, message: str, span: Span) -> Finding:
         rule = self.by_name[name]

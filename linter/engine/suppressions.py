@@ -30,15 +30,16 @@ from linter.model.finding import Finding
 from linter.model.rule import Rule
 from linter.model.span import Span
 
+# The pragma patterns are used through ``re``'s own cache, compiled the first time a comment
+# is read: most files have none, and each compiled pattern would cost every run start-up time.
 # ``# dlint: ignore``, ``# dlint: ignore=A,b -- reason``, ``# dlint: ignore -- reason``.
-_DLINT = re.compile(r"#\s*dlint:\s*(ignore-file|ignore)(?![\w-])\s*(?:=\s*([^-]*(?:-(?!-)[^-]*)*))?(?:--(.*))?$",
-                    re.IGNORECASE)
-_HADOLINT = re.compile(r"#\s*hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9, ]+)")
+_DLINT = r"(?i)#\s*dlint:\s*(ignore-file|ignore)(?![\w-])\s*(?:=\s*([^-]*(?:-(?!-)[^-]*)*))?(?:--(.*))?$"
+_HADOLINT = r"#\s*hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9, ]+)"
 # checkov's own pattern (checkov/common/comment/enum.py), searched anywhere in the comment.
-_CHECKOV = re.compile(r"(?:checkov|bridgecrew|cortex):skip= *([A-Za-z_\d-]+(?:,[A-Za-z_\d-]+)*)?")
-_TRIVY_ID = re.compile(r"(?:AVD-)?DS-?0*(\d{1,4})$", re.IGNORECASE)
+_CHECKOV = r"(?:checkov|bridgecrew|cortex):skip= *([A-Za-z_\d-]+(?:,[A-Za-z_\d-]+)*)?"
+_TRIVY_ID = r"(?i)(?:AVD-)?DS-?0*(\d{1,4})$"
 # Selectors in `x-dlint-ignore` and the `dlint.io/ignore` annotation: commas or spaces between.
-_KEY_SELECTORS = re.compile(r"[^\s,]+")
+_KEY_SELECTORS = r"[^\s,]+"
 ALL = "*"
 DLINT_REASON = "add ` -- why` after the rules it names"
 CHECKOV_REASON = "add `:why` after the check ID"
@@ -185,7 +186,7 @@ def _key_entries(value, lines: tuple[int, int], sources: Mapping[str, list[str]]
         named, _, reason = text.partition("--")
         written = _written(item.span, sources)
         searched = 0
-        for word in _KEY_SELECTORS.findall(named):
+        for word in re.findall(_KEY_SELECTORS, named):
             span = item.span
             found = re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])").search(written or "", searched)
             if found:
@@ -230,7 +231,7 @@ def _trivy_key(code: str) -> str | None:
     """``DS-0029``, ``DS0029``, ``ds029``, ``AVD-DS-0029`` → ``DS-0029``; ``*`` stays."""
     if code == ALL:
         return ALL
-    match = _TRIVY_ID.match(code.strip())
+    match = re.match(_TRIVY_ID, code.strip())
     return f"DS-{int(match.group(1)):04d}" if match else None
 
 
@@ -290,7 +291,7 @@ def _parse(text: str, foreign: _Foreign | None) -> tuple[str, list, str | None] 
     end) with offsets into ``text``, end None for the whole comment — and the advice to give
     when it lacks a reason its syntax allows (None when it has one or cannot have one).
     None when ``text`` is no pragma."""
-    match = _DLINT.match(text)
+    match = re.match(_DLINT, text)
     if match:
         scope = "file" if match.group(1).lower() == "ignore-file" else "next"
         advice = None if (match.group(3) or "").strip() else DLINT_REASON
@@ -301,14 +302,14 @@ def _parse(text: str, foreign: _Foreign | None) -> tuple[str, list, str | None] 
         return scope, named, advice
     if foreign is None:
         return None
-    match = _HADOLINT.match(text)
+    match = re.match(_HADOLINT, text)
     if match:
         named = [(codes, f"hadolint `{code}`", offset, offset + len(code))
                  for code, offset in _listed(text, match.start(2), match.end(2))
                  for codes in [foreign.codes("hadolint", code.upper())] if codes]
         return ("file" if match.group(1) else "next"), named, None
     if ":skip=" in text:
-        match = _CHECKOV.search(text)
+        match = re.search(_CHECKOV, text)
         if match:
             listed = _listed(text, match.start(1), match.end(1)) if match.group(1) else []
             named = [(codes, f"checkov `{code}`", offset, offset + len(code)) for code, offset in listed
