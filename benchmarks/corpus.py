@@ -185,7 +185,7 @@ STATELESS = ["nginx:1.27", "nginx", "traefik:v3.0", "registry.example.com/team/a
              "busybox", "grafana/grafana:10.4.2", "prom/prometheus:v2.51.0", "localhost:5000/tools/cron:1"]
 
 
-def _compose_service(rng: random.Random, name: str, others: list[str]) -> dict:
+def compose_service(rng: random.Random, name: str, others: list[str]) -> dict:
     service: dict = {}
     if rng.random() < 0.35:
         service["build"] = rng.choice([".", {"context": ".", "dockerfile": "Dockerfile"},
@@ -247,7 +247,7 @@ def compose_file(rng: random.Random) -> str:
     for index in range(count):
         name = rng.choice(["web", "api", "worker", "db", "cache", "queue", "search", "proxy", "cron", "admin"])
         name = f"{name}{index}" if count > 1 else name
-        services[name] = _compose_service(rng, name, names)
+        services[name] = compose_service(rng, name, names)
         names.append(name)
     volumes = {f"{name}-data": None for name, service in services.items()
                if any(str(v).startswith(f"{name}-data:") for v in service.get("volumes", []))}
