@@ -241,7 +241,7 @@ class _Parser:
         heredocs: list[Heredoc] = []
         if keyword in _HEREDOC_KEYWORDS:
             markers = [token for token in tokens if token.kind == "heredoc" and _HEREDOC_MARKER.match(token.raw)]
-            next_index = self._heredoc_bodies(markers, next_index, heredocs, source)
+            next_index = self._heredoc_bodies(markers, rest_start, next_index, heredocs, source)
         end_line = max(next_index if heredocs or (trigger and trigger.heredocs) else last + 1, last + 1)
         span = Span(self.path, keyword_span.line, keyword_span.column, end_line, len(self.lines[end_line - 1]) + 1)
         instruction = Instruction(
@@ -250,7 +250,7 @@ class _Parser:
             trigger=trigger, variables=variables,
         )
         if keyword == "RUN":
-            instruction.commands = self._commands(instruction, tokens, source, variables)
+            instruction.commands = self._commands(instruction, tokens, rest_start, source, variables)
         return instruction, next_index
 
     def _flags(self, logical: str, position: int, source: SourceMap, flags: list[Flag]) -> int:
@@ -274,13 +274,14 @@ class _Parser:
                  token.value if token.kind == "word" else token.raw)
             for token in tokens if token.kind != "op"
         )
-        shifted = [Token(t.kind, t.text, t.start + start, t.end + start, t.value, t.raw, t.heredoc_strip,
-                         t.heredoc_quoted) for t in tokens]
         if keyword != "RUN":
-            shifted = [_as_heredoc(t) for t in shifted]
-        return words, False, shifted
+            tokens = [_as_heredoc(t) for t in tokens]
+        return words, False, tokens
 
-    def _heredoc_bodies(self, markers: list[Token], index: int, heredocs: list[Heredoc], source: SourceMap) -> int:
+    def _heredoc_bodies(self, markers: list[Token], base: int, index: int, heredocs: list[Heredoc],
+                        source: SourceMap) -> int:
+        """Read the bodies of ``markers`` (tokens at offset ``base`` of the logical line) from
+        line ``index`` on; return the index after the last one."""
         for marker in markers:
             delimiter = marker.text
             body_start = index
@@ -292,7 +293,7 @@ class _Parser:
                     break
                 body.append(candidate)
                 index += 1
-            marker_span = source.span(marker.start, marker.end)
+            marker_span = source.span(base + marker.start, base + marker.end)
             if index >= len(self.lines):
                 self._problem(f"heredoc {delimiter!r} is not closed", body_start - 1, 1,
                               len(self.lines[body_start - 1]) + 1)
@@ -309,13 +310,13 @@ class _Parser:
                                     "\n".join(body) + ("\n" if body else ""), span, body_span, marker_span))
         return index
 
-    def _commands(self, instruction: Instruction, tokens: list[Token], source: SourceMap,
+    def _commands(self, instruction: Instruction, tokens: list[Token], base: int, source: SourceMap,
                   variables: Mapping[str, str]) -> tuple[ShellCommand, ...]:
         if instruction.json_form:
             words = instruction.words
             span = words[0].span.cover(words[-1].span) if words else instruction.arguments_span
             return (ShellCommand(words, "", span),) if words else ()
-        commands = _shell_commands(tokens, source, 0)
+        commands = _shell_commands(tokens, source, base)
         program = instruction.heredoc_program
         if instruction.heredocs and (program is None or program in _SHELLS):
             heredoc = instruction.heredocs[0]
