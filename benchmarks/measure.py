@@ -24,6 +24,7 @@ CHECKOV = Path("/tmp/venv-checkov/bin/checkov")
 DLINT_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 DLINT_ENV["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "dlint-bench-pycache")
 DLINT = [sys.executable, "-m", "linter"]
+_INSTALLS = Path(tempfile.gettempdir()) / "dlint-bench-install"
 
 Run = namedtuple("Run", "seconds returncode max_rss_mb stdout")
 
@@ -39,6 +40,29 @@ def hadolint() -> str | None:
 
 def checkov() -> str | None:
     return str(CHECKOV) if CHECKOV.exists() else None
+
+
+def installed_dlint() -> list[str]:
+    """dlint as the README's ``pip install .`` leaves it: the console script of a wheel built
+    from this checkout, in a virtual environment of its own (rules read from the package, no
+    ``runpy``). Built once per state of the code (a hash of linter/, rules/, schemas/ and
+    pyproject.toml) under the temporary folder; the first build installs the dependencies."""
+    import hashlib
+
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
+    for folder in ("linter", "rules", "schemas"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    home = _INSTALLS / digest.hexdigest()[:12]
+    script = home / "venv" / "bin" / "dlint"
+    if not script.exists():
+        subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(home / "dist"), str(ROOT)],
+                       check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "venv", str(home / "venv")], check=True)
+        wheel = next((home / "dist").glob("*.whl"))
+        subprocess.run([str(home / "venv" / "bin" / "pip"), "install", "-q", str(wheel)], check=True)
+    return [str(script)]
 
 
 def run(argv: list[str], env: dict | None = None, capture: bool = False) -> Run:

@@ -3,7 +3,9 @@ on a small Dockerfile).
 
 Run from the project root:  /tmp/venv/bin/python benchmarks/startup.py [--runs 30] [--checkov-runs 5]
 
-The commands are interleaved round by round, so load drifting on a shared machine hits all of
+dlint runs as the README's ``pip install .`` leaves it (a wheel built from this checkout, in a
+virtual environment of its own; see ``measure.installed_dlint``), and also as ``python -m linter``
+from the checkout. The commands are interleaved round by round, so load drifting on a shared machine hits all of
 them alike (checkov, at seconds a run, only in the first ``--checkov-runs`` rounds). Prints
 wall times, max RSS, the ratios, what a Dockerfile run imports, and the slowest imports
 (``python -X importtime``; it does not see modules loaded with ``importlib.import_module``,
@@ -22,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import DLINT, DLINT_ENV, ROOT, checkov, hadolint, machine, run
+from measure import DLINT, DLINT_ENV, ROOT, checkov, hadolint, installed_dlint, machine, run
 
 SMALL = """\
 FROM ubuntu
@@ -101,10 +103,11 @@ def main() -> None:
     manifest = work / "deployment.yaml"
     shutil.copy(SEED / "k8s" / "deployment.yaml", manifest)
 
-    dlint = [*DLINT, "check", str(small)]
-    commands = {"dlint": (dlint, DLINT_ENV), "dlint, no .pyc*": (dlint, NO_PYC)}
-    commands["dlint compose.yaml"] = ([*DLINT, "check", str(compose)], DLINT_ENV)
-    commands["dlint deployment.yaml"] = ([*DLINT, "check", str(manifest)], DLINT_ENV)
+    dlint, installed = [*DLINT, "check", str(small)], installed_dlint()
+    commands = {"dlint": ([*installed, "check", str(small)], DLINT_ENV),
+                "dlint, checkout": (dlint, DLINT_ENV), "dlint, no .pyc*": (dlint, NO_PYC)}
+    commands["dlint compose.yaml"] = ([*installed, "check", str(compose)], DLINT_ENV)
+    commands["dlint deployment.yaml"] = ([*installed, "check", str(manifest)], DLINT_ENV)
     commands["python -c pass"] = ([sys.executable, "-c", "pass"], DLINT_ENV)
     hadolint_path, checkov_path = hadolint(), checkov()
     if hadolint_path:
@@ -129,14 +132,16 @@ def main() -> None:
     dlint_median = statistics.median(times["dlint"])
     if "hadolint" in times:
         hadolint_median = statistics.median(times["hadolint"])
-        for name in ("dlint", "dlint, no .pyc*"):
+        for name in ("dlint", "dlint, checkout", "dlint, no .pyc*"):
             ratio = statistics.median(times[name]) / hadolint_median
             print(f"{name}/hadolint (median): {ratio:.2f}x  (budget <= 1.5x: {'met' if ratio <= 1.5 else 'MISSED'})")
         print(f"  1.5x hadolint leaves dlint {1.5 * hadolint_median:.1f} ms, of which `python -c pass` takes "
               f"{statistics.median(times['python -c pass']):.1f} ms")
     if "checkov" in times:
         print(f"checkov/dlint (median): dlint is {statistics.median(times['checkov']) / dlint_median:.0f}x faster")
-    print("* PYTHONDONTWRITEBYTECODE=1: dlint's own modules are compiled on every run")
+    print("dlint: the installed wheel's `dlint` script; checkout: `python -m linter` from this folder, which also\n"
+          "  checks the rule files against the compiled catalogue; * PYTHONDONTWRITEBYTECODE=1: dlint's own modules\n"
+          "  are compiled on every run")
 
     facts = imported(["check", str(small)])
     print(f"\nA Dockerfile run imports {facts['modules']} modules, {facts['linter modules']} of dlint's, "
