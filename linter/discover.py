@@ -65,8 +65,8 @@ def override_of(name: str) -> str | None:
 
 def _sniff(path: str) -> str:
     """``helm``, ``kubernetes`` or ``""`` for a YAML file, from its first megabyte."""
-    # Imported here: a run over Dockerfiles alone never pays for the Kubernetes reader.
-    from linter.parsers.kubernetes import is_helm_template, looks_like_kubernetes
+    # Imported here: a run over Dockerfiles alone never pays for it.
+    from linter.parsers.sniff import is_helm_template, looks_like_kubernetes
 
     head = _head(path)
     if is_helm_template(head):

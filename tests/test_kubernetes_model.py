@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from linter.model.kubernetes import KObject, KubernetesStream
 from linter.model.workload import Field, Quantity, Workload
 from linter.model.yaml import YNode
-from linter.parsers.kubernetes import is_helm_template, looks_like_kubernetes, parse_kubernetes, to_workloads
+from linter.parsers.kubernetes import parse_kubernetes, to_workloads
+from linter.parsers.sniff import is_helm_template, looks_like_kubernetes
 from linter.parsers.yaml import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -595,11 +596,12 @@ def test_fixture_templates_and_rendered_output():
 
 # -- start-up cost and module shape ----------------------------------------------------------------
 
-def test_sniffing_does_not_import_pyyaml_or_typing():
-    code = ("import sys; import linter.parsers.kubernetes as k; k.looks_like_kubernetes('kind: Pod');"
-            "print('yaml' in sys.modules, 'typing' in sys.modules, 'dataclasses' in sys.modules)")
+def test_sniffing_imports_no_yaml_reader_or_model():
+    code = ("import sys; import linter.parsers.sniff as s; s.looks_like_kubernetes('kind: Pod');"
+            "print('yaml' in sys.modules, 'typing' in sys.modules, 'dataclasses' in sys.modules,"
+            " 'linter.parsers.kubernetes' in sys.modules, 'linter.model.workload' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert result.stdout.split() == ["False", "False", "False"]
+    assert result.stdout.split() == ["False"] * 5
 
 
 # -- property test: no structure makes the reader raise --------------------------------------------

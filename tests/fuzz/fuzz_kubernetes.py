@@ -5,7 +5,8 @@ quantities), then every Kubernetes and workload rule.
 """
 from __future__ import annotations
 
-from linter.parsers.kubernetes import is_helm_template, looks_like_kubernetes, parse_kubernetes, to_workloads
+from linter.parsers.kubernetes import parse_kubernetes, to_workloads
+from linter.parsers.sniff import is_helm_template, looks_like_kubernetes
 from linter.parsers.quantity import parse_cpu, parse_memory
 from linter.parsers.yaml import parse_yaml
 from tests.fuzz.harness import check_findings, check_span, every_rule, fuzz, spans, text_of, yaml_lines
