@@ -56,5 +56,12 @@ def check(container: Container, workload: Workload, params: dict) -> Iterator[Hi
         return
     if ref.tag is None:
         yield Hit(image.span, {**context, "problem": "has no tag, so it means `latest`"})
-    elif ref.tag in params.get("floating_tags", ["latest"]):
+    elif _floating(ref.tag, params.get("floating_tags", ["latest"])):
         yield Hit(image.span, {**context, "problem": f"uses the floating tag `{ref.tag}`"})
+
+
+def _floating(tag: str, floating: list[str]) -> bool:
+    """``lts``, or ``lts-alpine``: a floating tag with a variant moves as the tag does; a suffix
+    of digits (``nightly-2025-06-01``) names one build."""
+    name, dash, variant = tag.partition("-")
+    return tag in floating or bool(dash) and name in floating and variant[:1].isalpha()
