@@ -1,7 +1,7 @@
 """Configuration: ``.dlint.yaml`` or ``[tool.dlint]`` in ``pyproject.toml``, found by walking up.
 
 A bad file is a :class:`ConfigError` naming the file, line and column; the CLI prints it
-and exits 2. PyYAML and jsonschema are imported only when a configuration file exists.
+and exits 2. PyYAML is imported only when a configuration file exists.
 """
 from __future__ import annotations
 
@@ -217,16 +217,16 @@ def _from_pyproject(text: str, path: str) -> tuple[dict, Callable]:
 
 
 def _validate(data: dict, locate: Callable, path: str) -> None:
-    import jsonschema
+    from linter.parsers.schema import compile_schema
 
     with open(os.path.join(data_dir("schemas"), "config.schema.json"), encoding="utf-8") as handle:
         schema = json.load(handle)
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = sorted(compile_schema(schema).errors(data), key=lambda e: list(e.path))
     if errors:
         error = errors[0]
-        keys = list(error.absolute_path)
-        if error.validator == "additionalProperties":
-            unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        keys = list(error.path)
+        if error.keyword == "additionalProperties":
+            unknown = sorted(error.unexpected)
             keys.append(unknown[0])
             message = f"unknown setting {unknown[0]!r}{_suggest(unknown[0], error.schema.get('properties', {}))}"
             line, column = locate(keys)

@@ -244,7 +244,7 @@ class Linter:
 
     def _schema_problems(self, rule_name: str, schema_file: str, roots: Sequence, yaml11: bool = False,
                          ) -> list[Finding]:
-        """Schema errors as findings, when the rule is selected (jsonschema is imported only then)."""
+        """Schema errors as findings, when the rule is selected (the schema is read only then)."""
         if self.by_name[rule_name].code not in self.selected or not roots:
             return []
         from linter.parsers.validation import validate_document

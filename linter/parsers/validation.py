@@ -13,29 +13,32 @@ The data validated is the document as YAML 1.2 reads it (as Compose and Kubernet
 PyYAML follows YAML 1.1, where an unquoted ``no``, ``on``, ``yes`` or ``off`` is a boolean and
 ``22:22`` a base-60 integer; those are given back as the text they are written as.
 
-``jsonschema`` is imported only when a document is validated (it costs ~150 ms).
+Validation runs on :mod:`linter.parsers.schema`, which compiles a schema once; ``jsonschema``
+(~150 ms to import) is only the oracle of the tests.
 """
 from __future__ import annotations
 
-import re
-
 from linter.model.yaml import YNode
+from linter.parsers.schema import CompiledSchema, Violation, compile_schema
 
 _TYPE_NAMES = {
     "object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
     "number": "a number", "boolean": "true or false", "null": "empty (null)",
 }
-_VALIDATORS: dict[int, object] = {}
+# Compiled schemas by id, each with its schema so the id stays its own; a Linter loads each
+# schema once, so a handful of entries is plenty and the oldest goes first.
+_COMPILED: dict[int, tuple[dict, CompiledSchema]] = {}
+_COMPILED_MAX = 8
 
 
 def validate_document(root: YNode, schema: dict, yaml11: bool = False) -> list[tuple[str, object]]:
-    """Every way ``root`` breaks ``schema`` (draft 2020-12, or the draft its ``$schema`` names), as
-    (message, Span) pairs in file order. Compose reads YAML 1.2 (the default here); kubectl
-    reads YAML 1.1 (``yaml11=True``), where ``yes`` is a boolean and ``0755`` an octal number."""
-    validator = _validator(schema)
+    """Every way ``root`` breaks ``schema`` (draft 2020-12), as (message, Span) pairs in file order.
+    Compose reads YAML 1.2 (the default here); kubectl reads YAML 1.1 (``yaml11=True``), where
+    ``yes`` is a boolean and ``0755`` an octal number."""
+    compiled = _compiled(schema)
     data = root.to_data() if yaml11 else yaml12_data(root)
     found: list[tuple[str, object]] = []
-    for error in validator.iter_errors(data):
+    for error in compiled.errors(data):
         _explain(error, root, found)
     unique: dict[tuple, tuple[str, object]] = {}
     for message, span in found:
@@ -43,16 +46,15 @@ def validate_document(root: YNode, schema: dict, yaml11: bool = False) -> list[t
     return sorted(unique.values(), key=lambda pair: (pair[1].line, pair[1].column, pair[0]))
 
 
-def _validator(schema: dict):
-    cached = _VALIDATORS.get(id(schema))
-    if cached is not None and cached[0] is schema:
+def _compiled(schema: dict) -> CompiledSchema:
+    cached = _COMPILED.get(id(schema))
+    if cached is not None:
         return cached[1]
-    import jsonschema
-
-    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    validator = cls(schema)
-    _VALIDATORS[id(schema)] = (schema, validator)
-    return validator
+    compiled = compile_schema(schema)
+    if len(_COMPILED) >= _COMPILED_MAX:
+        del _COMPILED[next(iter(_COMPILED))]
+    _COMPILED[id(schema)] = (schema, compiled)
+    return compiled
 
 
 def yaml12_data(node: YNode):
@@ -157,35 +159,31 @@ def _show(value) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def _custom(error) -> str | None:
+def _custom(error: Violation) -> str | None:
     """The schema's own ``errorMessage`` for this error, looking up through enclosing anyOf/oneOf."""
     current = error
     while current is not None:
-        schema = current.schema if isinstance(current.schema, dict) else {}
-        message = schema.get("errorMessage")
+        message = current.schema.get("errorMessage")
         if message:
             return message.replace("{value}", _show(current.instance))
         current = current.parent
     return None
 
 
-def _explain(error, root: YNode, found: list) -> None:
-    path = list(error.absolute_path)
+def _explain(error: Violation, root: YNode, found: list) -> None:
+    path = error.path
     node = _node_at(root, path)
     span = node.span if node is not None else root.span
     name = _name(path)
-    validator = error.validator
-    if validator in ("oneOf", "anyOf"):
+    keyword = error.keyword
+    if keyword in ("oneOf", "anyOf"):
         _explain_alternatives(error, root, found)
         return
     custom = _custom(error)
-    if validator == "additionalProperties" and isinstance(error.instance, dict):
-        schema = error.schema
-        allowed = list(schema.get("properties", {}))
-        patterns = list(schema.get("patternProperties", {}))
-        for key in error.instance:
-            if key in allowed or any(re.search(pattern, key) for pattern in patterns):
-                continue
+    if keyword == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        patterns = list(error.schema.get("patternProperties", {}))
+        for key in error.unexpected:
             child = node.value.get(key) if node is not None and node.kind == "map" else None
             where = child.key_span if child is not None and child.key_span is not None else span
             if allowed:
@@ -199,27 +197,32 @@ def _explain(error, root: YNode, found: list) -> None:
     if custom is not None:
         found.append((custom, span))
         return
-    if validator == "type":
-        found.append((f"'{name}' must be {_types(error.validator_value)}, not {_found(error.instance)}", span))
-    elif validator == "required":
-        missing = re.match(r"'(.*)' is a required property", error.message)
-        key = missing.group(1) if missing else error.message
+    if keyword == "type":
+        found.append((f"'{name}' must be {_types(error.keyword_value)}, not {_found(error.instance)}", span))
+    elif keyword == "required":
         anchor = node.anchor if node is not None else root.span
-        found.append((f"'{name}' is missing the required key '{key}'", anchor))
-    elif validator in ("enum", "const"):
-        options = error.validator_value if validator == "enum" else [error.validator_value]
+        found.append((f"'{name}' is missing the required key '{error.missing}'", anchor))
+    elif keyword in ("enum", "const"):
+        options = error.keyword_value if keyword == "enum" else [error.keyword_value]
         shown = ", ".join(_show(option) for option in options)
         close = _close(error.instance, [str(option) for option in options]) if isinstance(error.instance, str) else []
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         found.append((f"'{_show(error.instance)}' is not a valid '{name}': expected {shown}{hint}", span))
-    elif validator == "uniqueItems":
+    elif keyword == "uniqueItems":
         found.append((f"'{name}' lists the same item more than once", span))
-    elif validator == "pattern":
-        found.append((f"'{_show(error.instance)}' is not a valid '{name}' (it must match {error.validator_value})",
+    elif keyword == "pattern":
+        found.append((f"'{_show(error.instance)}' is not a valid '{name}' (it must match {error.keyword_value})",
                       span))
-    elif validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        word = "at least" if "inimum" in validator else "at most"
-        found.append((f"'{name}' must be {word} {error.validator_value}, not {_show(error.instance)}", span))
+    elif keyword in ("minimum", "maximum"):
+        word = "at least" if keyword == "minimum" else "at most"
+        found.append((f"'{name}' must be {word} {error.keyword_value}, not {_show(error.instance)}", span))
+    elif keyword in ("minLength", "minItems") and error.keyword_value == 1:
+        found.append((f"'{name}' must not be empty", span))
+    elif keyword == "minLength":
+        found.append((f"'{name}' must be at least {error.keyword_value} characters long", span))
+    elif keyword == "maxLength":
+        found.append((f"'{name}' must be at most {error.keyword_value} characters long, not {len(error.instance)}",
+                      span))
     else:
         found.append((f"'{name}': {error.message}", span))
 
@@ -238,14 +241,12 @@ def _where(path) -> str:
     return f"'{text}'" if text else "the top level"
 
 
-def _explain_alternatives(error, root: YNode, found: list) -> None:
+def _explain_alternatives(error: Violation, root: YNode, found: list) -> None:
     """Report the alternative the value was evidently meant to be; or, when its type fits none
     of them, one message naming the types that would."""
-    branches: dict[int, list] = {}
-    for sub in error.context or ():
-        branches.setdefault(sub.relative_schema_path[0] if sub.relative_schema_path else 0, []).append(sub)
+    branches = error.branches
     fitting = {index: errors for index, errors in branches.items()
-               if not any(sub.validator == "type" and not sub.relative_path for sub in errors)}
+               if not any(sub.keyword == "type" and not sub.relative_path for sub in errors)}
     custom = _custom(error)
     if fitting and custom is None:
         # the alternative of the right type with the fewest (then the deepest) errors
@@ -253,19 +254,20 @@ def _explain_alternatives(error, root: YNode, found: list) -> None:
         for sub in fitting[index]:
             _explain(sub, root, found)
         return
-    path = list(error.absolute_path)
+    path = error.path
     node = _node_at(root, path)
     span = node.span if node is not None else root.span
     if custom is not None:
         found.append((custom, span))
         return
+    if not branches:  # a oneOf that several alternatives satisfy
+        found.append((f"'{_name(path)}' fits more than one of the forms it may take", span))
+        return
+    # no alternative takes a value of this type (each has failed on its type)
     types: list[str] = []
     for errors in branches.values():
         for sub in errors:
-            if sub.validator == "type" and not sub.relative_path:
-                value = sub.validator_value
+            if sub.keyword == "type" and not sub.relative_path:
+                value = sub.keyword_value
                 types += [value] if isinstance(value, str) else list(value)
-    if types:
-        found.append((f"'{_name(path)}' must be {_types(types)}, not {_found(error.instance)}", span))
-    else:
-        found.append((f"'{_name(path)}' is not valid: {error.message}", span))
+    found.append((f"'{_name(path)}' must be {_types(types)}, not {_found(error.instance)}", span))
