@@ -131,31 +131,18 @@ def test_it_runs_by_default(capsys):
 # -- foreign pragmas --------------------------------------------------------------------------
 
 
-def test_hadolint_codes_are_judged_through_their_equivalents(catalog):
-    text = "# hadolint ignore=DL3007, DL4000, DL3006\nFROM ubuntu:24.04\n"
-    # DL3006 and DL3007 map to base-image-unpinned; DL4000 (MAINTAINER) to a rule not selected here.
-    assert unused(catalog, text, "DF501") == [(1, 19), (1, 35)]
-
-
-def test_a_hadolint_code_without_an_equivalent_is_not_reported(catalog):
-    assert unused(catalog, "# hadolint global ignore=DL9999\nFROM ubuntu:24.04\n", "DF501") == []
-
-
-def test_checkov_and_trivy_codes_are_reported_at_the_id(catalog):
+def test_another_tools_pragmas_are_left_to_that_tool(catalog):
+    # dlint reads the ARG default and finds the image pinned; hadolint cannot, and needs its pragma.
+    text = "ARG BASE=ubuntu:24.04\n# hadolint ignore=DL3006\nFROM $BASE\n"
+    assert unused(catalog, text, "DF501") == []
     text = ("FROM ubuntu:24.04\n# we accept it: checkov:skip=CKV_DOCKER_5:cache mount\n"
             "# trivy:ignore:DS-0029 trivy:ignore:AVD-DS-0017\nRUN apt-get install -y --no-install-recommends curl\n")
-    assert unused(catalog, text, "DF102", "DF202") == [(2, 30), (3, 16), (3, 37)]
+    assert unused(catalog, text, "DF102", "DF202") == []
 
 
-def test_a_used_trivy_id_beside_an_unused_one(catalog):
-    text = "FROM ubuntu:24.04\n# trivy:ignore:DS-0029 trivy:ignore:DS-0017\nRUN apt-get install -y curl\n"
-    assert unused(catalog, text, "DF102", "DF202") == [(2, 37)]
-
-
-def test_an_expired_trivy_ignore_is_not_reported(catalog):
-    text = ("FROM ubuntu:24.04\n# trivy:ignore:DS-0029:exp:2001-01-01\n"
-            "RUN apt-get install -y --no-install-recommends curl\n")
-    assert unused(catalog, text, "DF202") == []
+def test_a_dlint_pragma_beside_a_foreign_one_is_still_judged(catalog):
+    text = "# hadolint ignore=DL3006\n# dlint: ignore=DF501 -- pinned later\nFROM ubuntu:24.04\n"
+    assert unused(catalog, text, "DF501") == [(2, 17)]
 
 
 # -- YAML comments and ignore keys ------------------------------------------------------------

@@ -50,16 +50,19 @@ class Entry:
 
     ``selectors`` are lower-case codes and names (a foreign code stands for the dlint codes
     it maps to); ``lines`` is the (first, last) line range it covers, or None for the whole
-    file; ``span`` and ``label`` say where it is written and how to name it in a message.
+    file; ``span`` and ``label`` say where it is written and how to name it in a message;
+    ``foreign`` is true for another tool's pragma (hadolint, checkov, trivy).
     """
 
-    __slots__ = ("selectors", "label", "span", "lines", "used")
+    __slots__ = ("selectors", "label", "span", "lines", "foreign", "used")
 
-    def __init__(self, selectors: set[str], label: str, span: Span, lines: tuple[int, int] | None) -> None:
+    def __init__(self, selectors: set[str], label: str, span: Span, lines: tuple[int, int] | None,
+                 foreign: bool = False) -> None:
         self.selectors = selectors
         self.label = label
         self.span = span
         self.lines = lines
+        self.foreign = foreign
         self.used = False
 
     def matches(self, finding: Finding) -> bool:
@@ -88,14 +91,14 @@ class Suppressions:
             pragma = _parse(comment.text, foreign)
             if pragma is None:
                 continue
-            scope, named, advice = pragma
+            scope, named, advice, foreign_pragma = pragma
             lines = None
             if scope == "next":
                 position = bisect.bisect_right(starts, comment.span.line)
                 target = dockerfile.instructions[position].span if position < len(starts) else None
                 # A pragma with nothing after it covers no line, so whatever it names is unused.
                 lines = (target.line, target.end_line) if target else (comment.span.line + 1, comment.span.line)
-            entries += _entries(named, comment.span, comment.text, lines)
+            entries += _entries(named, comment.span, comment.text, lines, foreign_pragma)
             if advice:
                 unexplained.append((comment.span, advice))
         return cls(entries, unexplained)
@@ -119,7 +122,7 @@ class Suppressions:
             pragma = _parse(text, None)
             if pragma is None:
                 continue
-            scope, named, advice = pragma
+            scope, named, advice, _ = pragma
             covered = None
             if scope == "next":
                 target = number if line[:position].strip() else _next_content_line(lines, number)
@@ -143,14 +146,18 @@ class Suppressions:
         return silenced
 
     def unused(self, ran: set[str]) -> list[tuple[Span, str]]:
-        """(span, label) of each written selector that silenced nothing although a rule it
-        names ran (``ran`` holds lower-case codes and names). Selectors for rules that did
-        not run may matter under another configuration, so they are not reported; a
+        """(span, label) of each of dlint's own selectors that silenced nothing although a
+        rule it names ran (``ran`` holds lower-case codes and names). Selectors for rules that
+        did not run may matter under another configuration, so they are not reported; a
         selector copied into several places (a YAML anchor, ``extends``) is used when any
-        copy is."""
+        copy is. Another tool's pragma is its own to judge: dlint's equivalents are not exact
+        (dlint reads an ``ARG`` default that hadolint does not), so one that silences nothing
+        here may still be needed there."""
         used = {entry.span for entry in self.entries if entry.used}
         found: dict[Span, str] = {}
         for entry in self.entries:
+            if entry.foreign:
+                continue
             if entry.span not in used and (ALL in entry.selectors or entry.selectors & ran):
                 found.setdefault(entry.span, entry.label)
         return list(found.items())
@@ -165,13 +172,13 @@ def _next_content_line(lines: list[str], number: int) -> int:
 
 
 def _entries(named: list[tuple[set[str], str, int, int]], span: Span, text: str,
-             lines: tuple[int, int] | None) -> list[Entry]:
+             lines: tuple[int, int] | None, foreign: bool = False) -> list[Entry]:
     """Entries for the selectors of a comment: each spans its own characters; one that is
     the whole comment (a bare ``ignore``) spans the comment's text."""
     entries = []
     for selectors, label, start, end in named:
         where = Span(span.path, span.line, span.column + start, span.line, span.column + (end or len(text)))
-        entries.append(Entry(selectors, label, where, lines))
+        entries.append(Entry(selectors, label, where, lines, foreign))
     return entries
 
 
@@ -286,20 +293,20 @@ def _listed(text: str, start: int, end: int) -> list[tuple[str, int]]:
     return words
 
 
-def _parse(text: str, foreign: _Foreign | None) -> tuple[str, list, str | None] | None:
+def _parse(text: str, foreign: _Foreign | None) -> tuple[str, list, str | None, bool] | None:
     """A pragma's scope (``file`` or ``next``), what it names — (selectors, label, start,
-    end) with offsets into ``text``, end None for the whole comment — and the advice to give
-    when it lacks a reason its syntax allows (None when it has one or cannot have one).
-    None when ``text`` is no pragma."""
+    end) with offsets into ``text``, end None for the whole comment — the advice to give
+    when it lacks a reason its syntax allows (None when it has one or cannot have one), and
+    whether it is another tool's. None when ``text`` is no pragma."""
     match = re.match(_DLINT, text)
     if match:
         scope = "file" if match.group(1).lower() == "ignore-file" else "next"
         advice = None if (match.group(3) or "").strip() else DLINT_REASON
         if not match.group(2):
-            return scope, [({ALL}, f"`dlint: {match.group(1).lower()}`", 0, None)], advice
+            return scope, [({ALL}, f"`dlint: {match.group(1).lower()}`", 0, None)], advice, False
         named = [({word.lower()}, f"`{word}`", offset, offset + len(word))
                  for word, offset in _listed(text, match.start(2), match.end(2))]
-        return scope, named, advice
+        return scope, named, advice, False
     if foreign is None:
         return None
     match = re.match(_HADOLINT, text)
@@ -307,7 +314,7 @@ def _parse(text: str, foreign: _Foreign | None) -> tuple[str, list, str | None] 
         named = [(codes, f"hadolint `{code}`", offset, offset + len(code))
                  for code, offset in _listed(text, match.start(2), match.end(2))
                  for codes in [foreign.codes("hadolint", code.upper())] if codes]
-        return ("file" if match.group(1) else "next"), named, None
+        return ("file" if match.group(1) else "next"), named, None, True
     if ":skip=" in text:
         match = re.search(_CHECKOV, text)
         if match:
@@ -315,9 +322,9 @@ def _parse(text: str, foreign: _Foreign | None) -> tuple[str, list, str | None] 
             named = [(codes, f"checkov `{code}`", offset, offset + len(code)) for code, offset in listed
                      for codes in [foreign.codes("checkov", code.upper())] if codes]
             has_reason = text[match.end():].startswith(":") and text[match.end() + 1:].strip()
-            return "file", named, None if has_reason or not named else CHECKOV_REASON
+            return "file", named, None if has_reason or not named else CHECKOV_REASON, True
     if "ignore:" in text:
         trivy = _trivy(text, foreign)
         if trivy is not None:
-            return "next", trivy, None
+            return "next", trivy, None, True
     return None
