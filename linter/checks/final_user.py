@@ -88,7 +88,25 @@ def check(dockerfile: Dockerfile, params: dict) -> Iterator[Hit]:
         if base.unresolved or image_word is None or image_matches(base.text, nonroot):
             return
         image = base.text or image_word.text
-        problem = (f"no `USER` is set in the final stage or the stages it is built from, and `{image}` "
-                   f"defaults to root")
-        yield Hit(image_word.span, {**_CONTEXT, "user": "root", "line": image_word.span.line, "problem": problem})
+        context = {**_CONTEXT, "user": "root", "line": image_word.span.line}
+        if _official(image):
+            context["problem"] = (f"no `USER` is set in the final stage or the stages it is built from, and "
+                                  f"`{image}` defaults to root")
+        else:
+            context["problem"] = (f"no `USER` is set in the final stage or the stages it is built from, and "
+                                  f"dlint does not know which user `{image}` sets")
+            context["outcome"] = "the container runs as root unless that image sets another user"
+        yield Hit(image_word.span, context)
         return
+
+
+def _official(image: str) -> bool:
+    """A Docker Official Image (``python:3.12``, ``docker.io/library/nginx``): these run as root
+    unless ``nonroot_images`` lists them; what another publisher's image does is not known here.
+    (A tag never holds a ``/``, so the repository's path is what the test sees.)"""
+    name = image.split("@", 1)[0]
+    for prefix in ("docker.io/library/", "index.docker.io/library/", "library/"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+            break
+    return "/" not in name

@@ -131,7 +131,8 @@ def check(instruction: Instruction, stage: Stage | None, params: dict) -> Iterat
                 continue
             if pinned(value) or upgrading and package_name(value, syntax) in upgrade_exempt:
                 continue
-            yield Hit(word.span, {"package": value, "command": call.text(), "tool": call.tool})
+            yield Hit(word.span, {"package": value, "name": package_name(value, syntax), "command": call.text(),
+                                  "tool": call.tool})
 
 
 def _packages(call: Call, after: int) -> list[Word]:

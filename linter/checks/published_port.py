@@ -34,7 +34,10 @@ def check(service: Service, compose: ComposeFile, params: dict) -> Iterator[Hit]
         if product is None or host_ip not in everywhere:
             continue
         reported.add(port.span)
-        host = "an ephemeral host port" if port.host_port in (0, "0", "") else f"host port {port.host_port}"
+        ephemeral = port.host_port in (0, "0", "")
+        host = "an ephemeral host port" if ephemeral else f"host port {port.host_port}"
+        # The same mapping on loopback: the host port the file chose stays what it was.
+        loopback = f"127.0.0.1:{'' if ephemeral else port.host_port}:{port.container_port}"
         yield Hit(port.span, {"port": str(port.container_port), "product": product, "host": host,
-                              "service": service.name,
+                              "service": service.name, "loopback": loopback,
                               "interfaces": f"`{host_ip}`" if host_ip else "every interface"})
