@@ -4,7 +4,7 @@ Dockerfiles and Compose files are found by name; other YAML files found while wa
 directory are opened and kept when they look like Kubernetes manifests (a top-level
 ``apiVersion`` and ``kind``). A walk skips what the ``.gitignore`` files it meets ignore, and
 what the caller's ``excluded`` predicate (the configuration's ``exclude`` list) names. Files
-named explicitly are always checked: Dockerfiles by name, any other YAML by content. Helm
+named explicitly are always checked: Dockerfiles by name, YAML and JSON files by content. Helm
 templates are skipped, since they are not YAML until rendered. A Compose file's
 ``.override.`` sibling is merged into it, not checked alone.
 """
@@ -21,6 +21,9 @@ from collections.abc import Callable, Sequence
 SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
 _COMPOSE_NAME = re.compile(r"(docker-)?compose(\.[^/]*)?\.ya?ml$|docker-compose[^/]*\.ya?ml$", re.IGNORECASE)
 _YAML_NAME = re.compile(r"\.ya?ml$", re.IGNORECASE)
+# Named on the command line, a JSON file is read as YAML (which it is): a Kubernetes manifest
+# may be written in JSON. A walk does not open every JSON file it meets (package.json…).
+_DATA_NAME = re.compile(r"\.(ya?ml|json)$", re.IGNORECASE)
 SNIFF_BYTES = 1 << 20
 
 
@@ -40,14 +43,30 @@ class Discovery:
         self.helm_templates: list[str] = []
 
 
+# ``Dockerfile.<extension>`` names that hold something else: notes, code, data, patches.
+_NOT_DOCKERFILE_EXTENSIONS = frozenset({
+    "md", "markdown", "rst", "txt", "adoc", "html", "pdf", "png", "svg", "json", "yaml", "yml", "toml", "ini",
+    "go", "py", "js", "mjs", "cjs", "ts", "rs", "java", "kt", "rb", "php", "cs", "c", "h", "cpp", "sh", "ps1",
+    "bat", "lock", "patch", "diff", "orig", "rej",
+})
+
+
 def dockerfile_kind(name: str) -> bool:
-    """``Dockerfile``, ``Dockerfile.*``, ``*.dockerfile``, ``Containerfile`` and ``Containerfile.*``
-    (but not ``Dockerfile.dockerignore``, the ignore file of a Dockerfile)."""
+    """``Dockerfile``, ``Dockerfile.prod``, ``Dockerfile-dev``, ``Dockerfile_prod``, ``api.dockerfile``,
+    ``dev-Dockerfile`` and the same with ``Containerfile``, in any case; not ``Dockerfile.md``,
+    ``dockerfile_test.go`` or ``Dockerfile.dockerignore`` (the ignore file of a Dockerfile)."""
     lowered = name.lower()
     if lowered.endswith(".dockerignore"):
         return False
     for stem in ("dockerfile", "containerfile"):
-        if lowered == stem or lowered.startswith(stem + ".") or lowered.endswith("." + stem):
+        if lowered == stem or lowered.endswith(("." + stem, "-" + stem, "_" + stem)):
+            return True
+        if not lowered.startswith(stem) or len(lowered) == len(stem):
+            continue
+        separator, rest = lowered[len(stem)], lowered[len(stem) + 1:]
+        if separator == "." and rest.rsplit(".", 1)[-1] not in _NOT_DOCKERFILE_EXTENSIONS:
+            return True
+        if separator in "-_" and rest and "." not in rest:
             return True
     return False
 
@@ -108,7 +127,7 @@ def _explicit(path: str, found: Discovery) -> list[Target]:
     name = os.path.basename(path)
     if name.lower().endswith(".dockerignore"):
         return []  # a Dockerfile's ignore file (Dockerfile.dockerignore), read with its Dockerfile
-    if dockerfile_kind(name) or not _YAML_NAME.search(name) and not compose_name(name):
+    if dockerfile_kind(name) or not _DATA_NAME.search(name) and not compose_name(name):
         return [Target(path, "dockerfile")]
     if _sniff(path) == "helm":
         found.helm_templates.append(path)

@@ -395,9 +395,10 @@ def test_standard_input_in_a_real_process(tmp_path):
 
 def test_walking_finds_dockerfiles_by_name_and_skips_vendored_trees(capsys, tmp_path):
     found = ["Dockerfile", "Dockerfile.prod", "prod.Dockerfile", "svc/api.dockerfile", "svc/Containerfile",
-             "svc/containerfile.dev", ".github/docker/Dockerfile", "deep/a/b/c/DOCKERFILE"]
+             "svc/containerfile.dev", ".github/docker/Dockerfile", "deep/a/b/c/DOCKERFILE", "Dockerfile-dev",
+             "svc/Dockerfile_prod", "dev-Dockerfile"]
     ignored = ["README.md", "Dockerfile-notes.txt", "dockerfiles.md", "node_modules/pkg/Dockerfile",
-               ".git/Dockerfile", "svc/.venv/Dockerfile"]
+               ".git/Dockerfile", "svc/.venv/Dockerfile", "Dockerfile.md", "pkg/dockerfile_test.go"]
     for name in found + ignored:
         write(tmp_path / name, UNPINNED)
     code, document, _ = check_json(capsys, "--select", "DF501", ".")
@@ -412,6 +413,17 @@ def test_a_file_named_explicitly_is_checked_whatever_its_name(capsys, tmp_path):
     code, document, _ = check_json(capsys, "--select", "DF501", "node_modules/base.txt")
     assert code == 1
     assert positions(document) == [("node_modules/base.txt", "DF501", 1, 6)]
+
+
+def test_a_json_manifest_named_explicitly_is_read_as_kubernetes(capsys, tmp_path):
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+           "spec": {"containers": [{"name": "c", "image": "nginx:latest"}]}}
+    write(tmp_path / "pod.json", json.dumps(pod))
+    write(tmp_path / "package.json", '{"name": "app", "version": "1.0.0"}')
+    code, document, _ = check_json(capsys, "--select", "WL502", "pod.json", "package.json")
+    assert code == 1
+    assert [(f["path"], f["code"]) for f in document["findings"]] == [("pod.json", "WL502")]
+    assert document["summary"]["files"] == 2
 
 
 def test_a_file_given_twice_is_checked_once(capsys, tmp_path):

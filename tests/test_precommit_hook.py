@@ -207,3 +207,20 @@ def test_the_cost_hook_lets_the_first_commit_through(hook_repo, project, pre_com
                            capture_output=True, text=True, timeout=900)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "Dockerfile: new, 29.8 MB compressed" in first.stdout + first.stderr
+
+
+def test_the_hooks_file_patterns_select_what_a_directory_walk_finds():
+    """pre-commit hands the hook only the files its patterns select; dlint reads each named
+    file by its name, so the patterns must pick exactly the names dlint knows."""
+    import yaml
+
+    from linter.discover import dockerfile_kind
+
+    hook = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())[0]
+    names = ["Dockerfile", "Dockerfile.prod", "Dockerfile-dev", "Dockerfile_prod", "dev-Dockerfile", "dev_Dockerfile",
+             "api.dockerfile", "Containerfile", "build/containerfile.dev", "DOCKERFILE", "Dockerfile.j2",
+             "Dockerfile.md", "Dockerfile-notes.txt", "dockerfile_test.go", "dockerfiles.md", "dockerfile.go",
+             "Dockerfile.dockerignore", "notes/Dockerfile-howto.txt", "README.md", "Dockerfile.prod.md"]
+    for name in names:
+        selected = re.search(hook["files"], name) is not None and re.search(hook["exclude"], name) is None
+        assert selected == dockerfile_kind(name.rsplit("/", 1)[-1]), name
