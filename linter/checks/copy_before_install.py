@@ -8,15 +8,17 @@ copy of application files it does not read, every edit to those files re-runs it
 A copy counts as application files when one of its sources is not a dependency manifest
 (``manifests`` globs, matched on the base name) — ``.``, a directory, source files. Copies
 from another stage or image (``--from``), remote ``ADD`` URLs, heredoc sources and copies
-into configuration directories (``exempt_destinations``) are not. An install is taken to
-use the copy when:
+into configuration directories (``exempt_destinations``) are not. An install does not bust
+the copy when:
 
 * the ``RUN`` mentions a copied name (``COPY app.py /opt/`` … ``python /opt/app.py``), or
 * the install reads a local path that is not a manifest (``pip install .``,
   ``pip install -e ./lib``, ``apt-get install ./x.deb``), or
-* it is one of ``project_builds`` (``cargo build``, ``poetry install``…, which also build
-  the project) and the same package manager already ran before the copy — the usual
-  "dependencies from the manifests first, then the full build" layout.
+* it is one of ``project_builds`` (``cargo build``, ``poetry install``…), which build the
+  project from every file it has, or
+* it installs from the manifests alone (no operand but manifests) with a package manager
+  that already did so after the manifests were copied, before this copy: the second half
+  of the manifests-first layout (``pnpm fetch`` … ``COPY . .`` … ``pnpm install --offline``).
 
 One finding per offending copy, at its sources, naming the first install it busts.
 """
@@ -29,8 +31,8 @@ from collections.abc import Iterator
 
 from linter.checks import template
 from linter.checks._commands import (
-    PATTERNS_SCHEMA, STRINGS_SCHEMA, Call, StageTracker, calls, copy_operands, is_url, match_any, operands, patterns,
-    resolve_path, run_text,
+    PATTERNS_SCHEMA, STRINGS_SCHEMA, Call, StageTracker, calls, copy_operands, is_url, match_any, mounts, operands,
+    patterns, resolve_path, run_text,
 )
 from linter.checks._globs import globs
 from linter.checks._manifest_first import manifest_first_edits
@@ -44,8 +46,7 @@ PARAMS = {
     "properties": {
         "installs": {**PATTERNS_SCHEMA, "description": "dependency installs that only need the manifests"},
         "project_builds": {**PATTERNS_SCHEMA,
-                           "description": "installs that also build the project: fine after a first run on the "
-                                          "manifests alone"},
+                           "description": "installs that also build the project, so read every copied file"},
         "manifests": {**STRINGS_SCHEMA, "description": "globs of dependency manifest, lock and config file names"},
         "exempt_destinations": {**STRINGS_SCHEMA, "description": "globs of COPY destinations that are configuration"},
         "path_options": {**STRINGS_SCHEMA,
@@ -57,8 +58,12 @@ _ARCHIVES = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz", ".deb", "
 _REMOTE = ("git@", "git+", "github.com/")
 
 
-# A pending application copy: where to report it and what it brought.
+# A pending application copy: where to report it, what it brought, and the package managers
+# that had installed from the manifests before it.
 _Copy = namedtuple("_Copy", "instruction span sources names families_before")
+# One install of a RUN: whether it reads the copied files, and whether it installs from the
+# manifests alone (no package or path operands).
+_Install = namedtuple("_Install", "call reads_copy from_manifests")
 
 
 def _basename(text: str) -> str:
@@ -68,6 +73,19 @@ def _basename(text: str) -> str:
 
 def _mentions(text: str, name: str) -> bool:
     return re.search(r"(?<![\w.-])" + re.escape(name) + r"(?![\w-])", text) is not None
+
+
+def _as_written(call: Call, lines: list[str], limit: int = 6) -> str:
+    """The call's first ``limit`` words sliced from the source, quotes as the file has them
+    (re-quoting the unquoted words would turn ``"$(…)"`` into a literal ``'$(…)'``). Calls
+    inside an ``sh -c`` string share one span: those fall back to the rebuilt text."""
+    words = call.words[:limit]
+    spans = [word.span for word in words]
+    in_order = all((a.end_line, a.end_column) <= (b.line, b.column) for a, b in zip(spans, spans[1:]))
+    if not in_order or any(span.line != span.end_line or span.line > len(lines) for span in spans):
+        return call.text(limit)
+    shown = " ".join(lines[span.line - 1][span.column - 1:span.end_column - 1] for span in spans)
+    return shown + (" …" if len(call.words) > limit else "")
 
 
 @template("copy-before-install", unit="stage", params=PARAMS)
@@ -84,6 +102,7 @@ class CopyBeforeInstall:
         self.tracker = StageTracker()
         self.pending: list[_Copy] = []
         self.families: set[str] = set()
+        self.manifests_copied = False
         self.dockerfile: Dockerfile | None = None
         self.previous: Instruction | None = None
 
@@ -91,6 +110,7 @@ class CopyBeforeInstall:
         self.tracker.begin(stage)
         self.pending = []
         self.families = set()
+        self.manifests_copied = False
         self.dockerfile = dockerfile
         self.previous = None
 
@@ -131,8 +151,10 @@ class CopyBeforeInstall:
         target = resolve_path(destination.resolved, self.tracker.workdir) or destination.resolved
         if self.exempt.match(target) or self.exempt.match(target + "/"):
             return
-        application = [word for word in sources if not is_url(word.resolved)
-                       and not word.resolved.startswith(_REMOTE) and not self._is_manifest(word.resolved)]
+        local = [word for word in sources if not is_url(word.resolved) and not word.resolved.startswith(_REMOTE)]
+        application = [word for word in local if not self._is_manifest(word.resolved)]
+        if len(application) < len(local):
+            self.manifests_copied = True
         if not application:
             return
         names = []
@@ -165,25 +187,40 @@ class CopyBeforeInstall:
                 return True
         return False
 
-    def _run(self, instruction: Instruction) -> Iterator[Hit]:
-        installs: list[tuple[Call, str]] = []
+    def _mounts_manifests(self, instruction: Instruction) -> bool:
+        """A bind mount of a context manifest (``--mount=type=bind,source=go.mod,…``)."""
+        return any(mount.type == "bind" and "from" not in mount.options
+                   and self._is_manifest(mount.options.get("source", "")) for mount in mounts(instruction))
+
+    def _installs(self, instruction: Instruction) -> list[_Install]:
+        found = []
         for call in calls(instruction, self.tracker.workdir):
-            found = match_any(call, self.installs)
-            if found is not None:
-                pattern, end = found
-                installs.append((call, pattern.text if not self._uses_local_path(call, end) else ""))
+            matched = match_any(call, self.installs)
+            if matched is not None:
+                pattern, end = matched
+                reads_copy = pattern.text in self.builds or self._uses_local_path(call, end)
+                from_manifests = all(self._is_manifest(word.resolved) for word in operands(call, end))
+                found.append(_Install(call, reads_copy, from_manifests))
+        return found
+
+    @staticmethod
+    def _busted(copy: _Copy, installs: list[_Install]) -> Call | None:
+        """The first install that does not read ``copy`` and is not the second half of a
+        manifests-first layout begun before it."""
+        for install in installs:
+            if install.reads_copy or install.from_manifests and install.call.family in copy.families_before:
+                continue
+            return install.call
+        return None
+
+    def _run(self, instruction: Instruction) -> Iterator[Hit]:
+        installs = self._installs(instruction)
         if not installs:
             return
         text = run_text(instruction) if any(copy.names for copy in self.pending) else ""
         remaining = []
         for copy in self.pending:
-            busted = None
-            if not any(_mentions(text, name) for name in copy.names):
-                for call, pattern in installs:
-                    if not pattern or pattern in self.builds and call.family in copy.families_before:
-                        continue
-                    busted = call
-                    break
+            busted = None if any(_mentions(text, name) for name in copy.names) else self._busted(copy, installs)
             if busted is None:
                 remaining.append(copy)
                 continue
@@ -191,7 +228,9 @@ class CopyBeforeInstall:
             edits = ()
             if copy.instruction is self.previous and self.dockerfile is not None:
                 edits = manifest_first_edits(copy.instruction, instruction, self.tracker.workdir, self.dockerfile)
-            yield Hit(copy.span, {"keyword": keyword, "sources": copy.sources, "install": busted.text(),
+            install = _as_written(busted, self.dockerfile.lines) if self.dockerfile is not None else busted.text()
+            yield Hit(copy.span, {"keyword": keyword, "sources": copy.sources, "install": install,
                                   "install_line": busted.line}, edits)
         self.pending = remaining
-        self.families.update(call.family for call, _ in installs)
+        if self.manifests_copied or self._mounts_manifests(instruction):
+            self.families.update(install.call.family for install in installs if install.from_manifests)

@@ -3,16 +3,24 @@
 A metadata change copies the whole file into the new layer (overlay file systems copy up
 on any change), so every copied byte is stored twice. ``COPY --chown``/``--chmod`` set
 owner and mode in the copying layer itself.
+
+A copy writes a tree (a directory source, ``.``, an archive ``ADD`` unpacks: its files land
+anywhere under the destination) or single files (``COPY php.ini /etc/php/`` writes
+``/etc/php/php.ini`` and nothing else). A recursive change of ``D`` rewrites copied files
+when ``D`` holds a copied file or tree, or lies inside a copied tree; a sibling directory
+of a copied file is untouched.
 """
 from __future__ import annotations
 
+import posixpath
+from collections import namedtuple
 from collections.abc import Iterator
 
 from linter.checks import template
 from linter.checks._commands import (
-    STRINGS_SCHEMA, Call, StageTracker, calls, copy_operands, covers, resolve_path, shipping_stages,
+    STRINGS_SCHEMA, Call, StageTracker, calls, copy_operands, covers, is_url, resolve_path, shipping_stages,
 )
-from linter.model.dockerfile import Dockerfile, Instruction, Stage, Word
+from linter.model.dockerfile import BuildContext, Dockerfile, Instruction, Stage, Word
 from linter.model.finding import Hit
 
 PARAMS = {
@@ -24,6 +32,26 @@ PARAMS = {
     },
 }
 
+# Archives a local ``ADD`` unpacks into its destination.
+_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
+
+# What one source of a COPY/ADD wrote: a single file (or a glob of files) at ``path``, or a
+# tree whose files may be anywhere under ``path``.
+_Copied = namedtuple("_Copied", "path tree line keyword")
+
+
+def _is_file(source: str, from_context: bool, context: BuildContext | None) -> bool:
+    """The source names a file, not a directory: the context holds it as a file, or its name
+    has an extension (``app.ini``, ``*.conf``) other than a directory's ``.d``. Anything else
+    (``.``, ``src/``, ``bin``, ``$DIR``) is taken as a directory, whose contents are copied."""
+    if source.endswith("/") or "$" in source:
+        return False
+    name = source.rsplit("/", 1)[-1]
+    if from_context and context is not None and not any(ch in source for ch in "*?[") \
+            and context.read(source) is not None:
+        return True
+    stem, dot, extension = name.lstrip(".").rpartition(".")
+    return bool(dot and stem and extension) and extension != "d" and extension.isalnum()
 
 
 def _recursive(call: Call) -> bool:
@@ -54,7 +82,8 @@ class RecursiveChownAfterCopy:
         self.tracker = StageTracker()
         self.shipping: set[int] = set()
         self.active = True
-        self.copied: list[tuple[str, int, str]] = []
+        self.copied: list[_Copied] = []
+        self.context: BuildContext | None = None
 
     def begin_stage(self, stage: Stage, dockerfile: Dockerfile) -> None:
         if stage.index == 0:
@@ -62,6 +91,7 @@ class RecursiveChownAfterCopy:
         self.tracker.begin(stage)
         self.active = self.all_stages or stage.index in self.shipping
         self.copied = []
+        self.context = dockerfile.context
 
     def end_stage(self, stage: Stage, dockerfile: Dockerfile) -> None:
         return None
@@ -82,11 +112,45 @@ class RecursiveChownAfterCopy:
 
     def _copy(self, instruction: Instruction) -> None:
         sources, destination = copy_operands(instruction)
-        if destination is None or all(word.text.startswith("<<") for word in sources):
+        if destination is None:
             return
         target = resolve_path(destination.resolved, self.tracker.workdir, self.tracker.home)
-        if target is not None and target != "/":
-            self.copied.append((target, instruction.span.line, instruction.keyword))
+        if target is None:
+            return
+        # Several sources, or a destination that is a directory, put each file under its own name.
+        into_directory = len(sources) > 1 or destination.resolved.endswith("/") \
+            or destination.resolved in (".", "..") or target == self.tracker.workdir
+        from_context = instruction.flag("from") is None
+        line, keyword = instruction.span.line, instruction.keyword
+        # Heredoc sources are small files written by the copy itself: not worth a finding.
+        for source in (word.resolved for word in sources if not word.text.startswith("<<")):
+            if self._writes_tree(instruction, source, from_context):
+                if target != "/":
+                    self.copied.append(_Copied(target, True, line, keyword))
+                continue
+            inside = posixpath.join(target, source.rsplit("/", 1)[-1])
+            # Any other destination names the file, or a directory the image already has.
+            for path in (inside,) if into_directory else (target, inside):
+                self.copied.append(_Copied(path, False, line, keyword))
+
+    def _writes_tree(self, instruction: Instruction, source: str, from_context: bool) -> bool:
+        """``source`` may write files anywhere under the destination."""
+        if instruction.flag("parents") is not None:
+            return True  # the source's own folders are recreated under the destination
+        if instruction.keyword == "ADD" and (is_url(source) or source.startswith("git@")
+                                             or source.endswith(_ARCHIVES)):
+            return True
+        return not _is_file(source, from_context, self.context)
+
+    def _overlap(self, path: str, created: list[str]) -> _Copied | None:
+        """The first copy a recursive change of ``path`` rewrites: ``path`` holds what it
+        wrote, or lies inside a copied tree (in a part this RUN did not create itself)."""
+        for copied in self.copied:
+            if covers(path, copied.path):
+                return copied
+            if copied.tree and covers(copied.path, path) and not self._made(path, created):
+                return copied
+        return None
 
     def _run(self, instruction: Instruction) -> Iterator[Hit]:
         home = self.tracker.home
@@ -102,12 +166,9 @@ class RecursiveChownAfterCopy:
                 path = resolve_path(word.resolved, call.cwd, home) if word.value is not None else None
                 if path is None or path == "/":
                     continue
-                earlier = next(((target, line, keyword) for target, line, keyword in self.copied
-                                if covers(path, target) or covers(target, path) and not self._made(path, created)),
-                               None)
-                if earlier is not None:
-                    target, line, keyword = earlier
+                copied = self._overlap(path, created)
+                if copied is not None:
                     option = "--chmod" if call.tool == "chmod" else "--chown"
-                    yield Hit(call.span, {"command": call.text(), "tool": call.tool, "path": target, "line": line,
-                                          "keyword": keyword, "option": option})
+                    yield Hit(call.span, {"command": call.text(), "tool": call.tool, "path": copied.path,
+                                          "line": copied.line, "keyword": copied.keyword, "option": option})
                     return  # one layer, one copy of the files: one finding per RUN
