@@ -15,8 +15,10 @@ _SECTIONS = (
 )
 
 
-def _fence(code: str, language: str = "dockerfile") -> str:
-    return f"```{language}\n{code.rstrip()}\n```"
+def _fence(example) -> str:
+    """An example as a code block, labelled by the kind of file it is."""
+    language = "yaml" if example.path.lower().endswith((".yaml", ".yml")) else "dockerfile"
+    return f"```{language}\n{example.code.rstrip()}\n```"
 
 
 def _equivalents(rule: Rule) -> str:
@@ -36,8 +38,8 @@ def render_markdown(rule: Rule) -> str:
         meta.append("fixable")
     body = {
         **rule.docs,
-        "example": "\n\n".join(_fence(example.code) for example in rule.bad),
-        "use_instead": "\n\n".join(_fence(example.code) for example in rule.good),
+        "example": "\n\n".join(_fence(example) for example in rule.bad),
+        "use_instead": "\n\n".join(_fence(example) for example in rule.good),
         "references": "\n".join(f"- <{link}>" for link in rule.docs.get("references", ())),
     }
     out = [f"# {rule.code} {rule.name}", "", f"**{rule.title}**", "", " · ".join(meta), ""]

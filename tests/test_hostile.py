@@ -138,7 +138,7 @@ def test_a_file_cut_inside_a_character(tmp_path):
 def test_utf16_with_a_bom_is_read(tmp_path):
     result = run(hostile("k8s-utf16-bom.yaml"), cwd=tmp_path)
     assert result.where("WL303") == [(10, 21)]
-    assert result.where("KS502") == [(7, 7)]
+    assert result.where("KS501") == [(7, 7)]
 
 
 def test_a_utf8_bom_does_not_shift_columns(tmp_path):

@@ -1,5 +1,10 @@
 """Kubernetes workloads that run fewer pods than a minimum (a single replica by default).
 
+StatefulSets are not checked unless ``kinds`` names them: a single-replica StatefulSet is
+most often a single-instance database, which more pods do not make highly available (each
+new pod gets its own empty volume; the database has to replicate itself). kube-score and
+Polaris check only Deployments too.
+
 ``spec.replicas`` unset means 1 (the API default). Reported at the ``replicas`` value, or at
 the ``spec`` key when it is not written (at the object's name when there is no ``spec``).
 Not reported: ``replicas: 0`` (scaled down on purpose), a value that is not a number (a
@@ -20,10 +25,10 @@ PARAMS = {
     "properties": {
         "minimum": {"type": "integer", "minimum": 2, "description": "fewest replicas accepted (default 2)"},
         "kinds": {"type": "array", "items": {"type": "string"}, "uniqueItems": True,
-                  "description": "kinds checked (default Deployment, StatefulSet, ReplicaSet)"},
+                  "description": "kinds checked (default Deployment, ReplicaSet)"},
     },
 }
-_KINDS = ("Deployment", "StatefulSet", "ReplicaSet")
+_KINDS = ("Deployment", "ReplicaSet")
 # Autoscaler kind → the kind its scaleTargetRef means when it names none.
 _AUTOSCALERS = {"HorizontalPodAutoscaler": None, "ScaledObject": "Deployment"}
 
@@ -70,9 +75,9 @@ def check(stream, params: dict) -> Iterator[Hit]:
         if (obj.namespace or "", obj.kind, obj.name) in scaled:
             continue
         if written is not None and written.value is not None:
-            span, problem = written.span, f"`replicas: {count}` runs"
+            span, reason = written.span, f"`replicas: {count}`"
         else:
             span = spec.key_span if spec is not None and spec.key_span is not None else obj.anchor
-            problem = "`replicas` is not set, so it runs"
-        yield Hit(span, {"kind": obj.kind, "name": obj.name or "(unnamed)", "replicas": count, "problem": problem,
+            reason = "`replicas` is not set and defaults to 1"
+        yield Hit(span, {"kind": obj.kind, "name": obj.name or "(unnamed)", "replicas": count, "reason": reason,
                          "minimum": minimum})
