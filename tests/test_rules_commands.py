@@ -194,3 +194,19 @@ def test_hadolint_pragmas_reach_findings_on_later_lines_of_the_run(catalog):
     text = ("FROM ubuntu:24.04\n# hadolint ignore=DL3009,DL3015\nRUN true \\\n && apt-get update \\\n"
             " && apt-get install -y curl\n")
     assert lint_with(catalog, text, "DF201", "DF202") == []
+
+
+@pytest.mark.parametrize("body, shown", [
+    ('pip install "$(cat reqs.txt)"', 'pip install "$(cat reqs.txt)"'),
+    ('pip install "a b"', "pip install 'a b'"),
+    ('echo "`id -u`"', 'echo "`id -u`"'),
+])
+def test_a_call_is_shown_with_quotes_that_keep_its_meaning(body, shown):
+    (call,) = run_calls(body)
+    assert call.text() == shown
+
+
+def test_a_message_shows_a_command_substitution_in_double_quotes(catalog):
+    text = 'FROM python:3.12\nCOPY . .\nRUN pip install --no-cache-dir "$(cat requirements.txt)"\n'
+    (finding,) = lint_with(catalog, text, "cache-busting-copy")
+    assert '`pip install --no-cache-dir "$(cat requirements.txt)"`' in finding.message

@@ -352,6 +352,9 @@ def _group_ends_in_value(text: str, takes_value: frozenset[str]) -> bool:
 def _quote(word: str) -> str:
     if word and not any(ch in word for ch in " \t\"'"):
         return word
+    if "$" in word or "`" in word:
+        # Written in double quotes, most likely: single quotes would stop the expansion.
+        return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
     import shlex  # rarely needed; keeps start-up lean
 
     return shlex.quote(word)
