@@ -29,7 +29,7 @@ def default_codes(catalog, **settings) -> set[str]:
 
 def test_pinning_the_first_release_leaves_out_the_rules_turned_on_since(catalog):
     assert default_codes(catalog) - default_codes(catalog, rule_set="0.1.0") == {
-        "DF373", "PE601", "DC407", "DC408", "DC640", "KS412"}
+        "DF373", "PE601", "DC407", "DC408", "DC640", "KS412", "WL403", "DF456"}
     assert default_codes(catalog, rule_set="0.1.0") <= default_codes(catalog)
 
 
