@@ -37,7 +37,10 @@ import tempfile
 from pathlib import Path
 
 from corpus import compose_service, generate, to_yaml
-from measure import DLINT, ROOT, load, machine, peak_tree_mb, run
+from measure import ROOT, installed_dlint, load, machine, peak_tree_mb, run
+
+# dlint as `pip install .` leaves it (a wheel built from this checkout, in its own environment).
+DLINT = installed_dlint()
 
 DEFAULT_DCLINT = Path("/tmp/dclint/node_modules/.bin/dclint")
 SMALL = ROOT / "examples" / "seed" / "compose.yaml"

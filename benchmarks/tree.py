@@ -2,7 +2,8 @@
 
 The tree comes from ``corpus.py`` (Dockerfiles, Compose files, Kubernetes manifests; fixed
 seed). Each tool gets what it reads: hadolint the Dockerfiles; checkov the tree with
-``--framework dockerfile kubernetes`` (it has no Compose framework); dlint the tree. Modes:
+``--framework dockerfile kubernetes`` (it has no Compose framework); dlint the tree, as a wheel
+built from this checkout and installed in its own environment (``measure.installed_dlint``). Modes:
 
 * one process for the whole tree (dlint with its default ``--jobs``, and with ``--jobs 1``);
 * one process per file, as a pre-commit hook handed one file runs (checkov on a sample of
@@ -34,7 +35,10 @@ import time
 from pathlib import Path
 
 from corpus import generate, summary
-from measure import DLINT, ROOT, checkov, hadolint, load, machine, peak_tree_mb, run
+from measure import ROOT, checkov, hadolint, installed_dlint, load, machine, peak_tree_mb, run
+
+# dlint as `pip install .` leaves it (a wheel built from this checkout, in its own environment).
+DLINT = installed_dlint()
 
 BUDGET_MB = 150.0
 
