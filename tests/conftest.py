@@ -26,3 +26,17 @@ def lint_with(catalog, text: str, *selectors: str, params: dict | None = None, p
         rules = [rule.with_params(params) for rule in rules]
     kind = "yaml" if path.endswith((".yaml", ".yml")) else "dockerfile"
     return Linter(rules, catalog).lint_bytes(text.encode("utf-8"), path, kind=kind, context=context).findings
+
+
+def corpus_generator():
+    """``benchmarks/corpus.py``, the seeded corpus generator; the calling test is skipped where
+    it is absent (an sdist ships tests/ without benchmarks/)."""
+    import importlib.util
+
+    script = ROOT / "benchmarks" / "corpus.py"
+    if not script.is_file():
+        pytest.skip("benchmarks/corpus.py is not part of this tree")
+    spec = importlib.util.spec_from_file_location("corpus", script)
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    return corpus

@@ -5,7 +5,6 @@ which keyword) and, inside anyOf/oneOf, the same errors for each branch."""
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import sys
 import textwrap
@@ -21,7 +20,7 @@ from linter.parsers.kubernetes import parse_kubernetes
 from linter.parsers.schema import compile_schema
 from linter.parsers.validation import validate_document, yaml12_data
 from linter.parsers.yaml import MAX_DEPTH, parse_yaml
-from tests.conftest import ROOT
+from tests.conftest import ROOT, corpus_generator
 from tests.test_startup_imports import run_dlint
 
 SCHEMAS = {name: json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
@@ -64,12 +63,7 @@ DOCUMENTS = _documents(sorted(REPOSITORY_KINDS), REPOSITORY_KINDS)
 
 @pytest.fixture(scope="module")
 def corpus_documents(tmp_path_factory):
-    script = ROOT / "benchmarks" / "corpus.py"
-    if not script.is_file():  # an sdist ships tests/ without benchmarks/
-        pytest.skip("benchmarks/corpus.py is not part of this tree")
-    spec = importlib.util.spec_from_file_location("corpus", script)
-    corpus = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(corpus)
+    corpus = corpus_generator()
     folder = tmp_path_factory.mktemp("corpus")
     files = corpus.generate(folder, 300, seed=7)
     kinds = {file.path.resolve(): file.kind for file in files if file.kind in ("compose", "kubernetes")}

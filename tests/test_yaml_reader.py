@@ -9,7 +9,6 @@ the repository, a corpus sample and generated YAML; hostile inputs are checked o
 """
 from __future__ import annotations
 
-import importlib.util
 import math
 import re
 
@@ -20,7 +19,7 @@ from hypothesis import strategies as st
 
 from linter.parsers import yaml as reader
 from linter.parsers.yaml import ALIAS_ALLOWANCE, MAX_DEPTH, parse_yaml
-from tests.conftest import ROOT
+from tests.conftest import ROOT, corpus_generator
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CORE = "tag:yaml.org,2002:"
@@ -233,12 +232,7 @@ def test_repository_yaml_reads_as_pyyaml_composes_it(path):
 
 
 def test_a_corpus_sample_reads_as_pyyaml_composes_it(tmp_path):
-    script = ROOT / "benchmarks" / "corpus.py"
-    if not script.is_file():  # an sdist ships tests/ without benchmarks/
-        pytest.skip("benchmarks/corpus.py is not part of this tree")
-    spec = importlib.util.spec_from_file_location("corpus", script)
-    corpus = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(corpus)
+    corpus = corpus_generator()
     files = [file.path for file in corpus.generate(tmp_path, 250, seed=11) if file.kind != "dockerfile"]
     assert len(files) > 50
     for path in files:
