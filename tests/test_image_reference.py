@@ -165,3 +165,10 @@ def test_an_image_copied_from_is_reported_at_the_flag_value(catalog):
     assert [(f.span.line, f.span.column, f.message) for f in findings] == [
         (2, 13, "`Busybox:1.36` is not a valid image reference: the repository name `Busybox` has upper-case "
                 "letters, which Docker refuses")]
+
+
+def test_an_invalid_reference_is_not_also_reported_as_unpinned(catalog):
+    findings = lint_with(catalog, _compose("nginx:"), "invalid-image-reference", "image-unpinned", path="compose.yaml")
+    assert [finding.name for finding in findings] == ["invalid-image-reference"]
+    findings = lint_with(catalog, "FROM nginx:\n", "invalid-image-in-from", "base-image-unpinned")
+    assert [finding.name for finding in findings] == ["invalid-image-in-from"]

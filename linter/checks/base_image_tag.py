@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.checks import template
+from linter.checks._image_reference import problem
 from linter.model.dockerfile import Instruction, Stage
 from linter.model.finding import Hit
 
@@ -29,8 +30,8 @@ def check(instruction: Instruction, stage: Stage | None, params: dict) -> Iterat
         # (`base-${TARGETARCH}`); hadolint reports these (hadolint#979, #1078).
         return
     word = instruction.words[0]
-    if base.digest is not None:
-        return
+    if base.digest is not None or not base.unresolved and problem(base.text) is not None:
+        return  # pinned, or not an image reference at all (invalid-image-in-from says why)
     if base.tag is None:
         yield Hit(word.span, {"image": base.text, "problem": "has no tag, so it means `latest`"})
     elif base.tag in params.get("floating_tags", ["latest"]):

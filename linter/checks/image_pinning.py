@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.checks import template
+from linter.checks._image_reference import problem
 from linter.checks._images import is_variable
 from linter.model.finding import Hit
 from linter.model.workload import Container, Workload
@@ -47,6 +48,8 @@ def check(container: Container, workload: Workload, params: dict) -> Iterator[Hi
     text = ref.text or ref.repository
     if not text or _decided_elsewhere(text) or is_variable(ref.tag) or is_variable(ref.digest):
         return
+    if "$" not in text and problem(text) is not None:
+        return  # not an image reference at all: invalid-image-reference says why
     context = {"image": text, "container": container.name, "workload": workload.name}
     if params.get("require", "tag") == "digest":
         if ref.digest is None:
