@@ -168,7 +168,8 @@ def test_an_image_copied_from_is_reported_at_the_flag_value(catalog):
 
 
 def test_an_invalid_reference_is_not_also_reported_as_unpinned(catalog):
-    findings = lint_with(catalog, _compose("nginx:"), "invalid-image-reference", "image-unpinned", path="compose.yaml")
+    findings = lint_with(catalog, _compose('"nginx:"'), "invalid-image-reference", "image-unpinned",
+                         path="compose.yaml")
     assert [finding.name for finding in findings] == ["invalid-image-reference"]
     findings = lint_with(catalog, "FROM nginx:\n", "invalid-image-in-from", "base-image-unpinned")
     assert [finding.name for finding in findings] == ["invalid-image-in-from"]
