@@ -181,21 +181,3 @@ def keyword_text(instruction: Instruction, lines: Sequence[str]) -> str:
     if span.line != span.end_line or span.line > len(lines):
         return instruction.keyword
     return lines[span.line - 1][span.column - 1:span.end_column - 1]
-
-
-# -- image references -----------------------------------------------------------------------
-
-_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_DOMAIN_PART = r"(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])"
-# Text, matched through re's cache: it is compiled when a reference is first checked, not at
-# every start-up of a pre-commit run.
-_REFERENCE = (
-    rf"(?:(?:{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*(?::[0-9]+)?|\[[0-9A-Fa-f:]+\](?::[0-9]+)?)/)?"
-    rf"{_COMPONENT}(?:/{_COMPONENT})*"
-    r"(?::[\w][\w.-]{0,127})?"
-    r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?")
-
-
-def valid_reference(text: str) -> bool:
-    """Docker's reference grammar (``[domain[:port]/]path[:tag][@digest]``, lowercase path)."""
-    return re.fullmatch(_REFERENCE, text) is not None

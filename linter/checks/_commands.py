@@ -814,6 +814,8 @@ def written_paths(call: Call) -> list[Word]:
     return []
 
 
+# Archives a local ``ADD`` unpacks into its destination.
+UNPACKED_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 

@@ -75,19 +75,6 @@ def _mentions(text: str, name: str) -> bool:
     return re.search(r"(?<![\w.-])" + re.escape(name) + r"(?![\w-])", text) is not None
 
 
-def _as_written(call: Call, lines: list[str], limit: int = 6) -> str:
-    """The call's first ``limit`` words sliced from the source, quotes as the file has them
-    (re-quoting the unquoted words would turn ``"$(…)"`` into a literal ``'$(…)'``). Calls
-    inside an ``sh -c`` string share one span: those fall back to the rebuilt text."""
-    words = call.words[:limit]
-    spans = [word.span for word in words]
-    in_order = all((a.end_line, a.end_column) <= (b.line, b.column) for a, b in zip(spans, spans[1:]))
-    if not in_order or any(span.line != span.end_line or span.line > len(lines) for span in spans):
-        return call.text(limit)
-    shown = " ".join(lines[span.line - 1][span.column - 1:span.end_column - 1] for span in spans)
-    return shown + (" …" if len(call.words) > limit else "")
-
-
 @template("copy-before-install", unit="stage", params=PARAMS)
 class CopyBeforeInstall:
     def __init__(self, params: dict) -> None:
@@ -228,7 +215,7 @@ class CopyBeforeInstall:
             edits = ()
             if copy.instruction is self.previous and self.dockerfile is not None:
                 edits = manifest_first_edits(copy.instruction, instruction, self.tracker.workdir, self.dockerfile)
-            install = _as_written(busted, self.dockerfile.lines) if self.dockerfile is not None else busted.text()
+            install = busted.text()
             yield Hit(copy.span, {"keyword": keyword, "sources": copy.sources, "install": install,
                                   "install_line": busted.line}, edits)
         self.pending = remaining

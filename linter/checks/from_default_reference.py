@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.checks import template
-from linter.checks._arguments import PLATFORM_ARGS, references, substitute, valid_reference
+from linter.checks._arguments import PLATFORM_ARGS, references, substitute
+from linter.checks._image_reference import problem
 from linter.model.dockerfile import Dockerfile
 from linter.model.finding import Hit
 
@@ -35,7 +36,7 @@ def check(dockerfile: Dockerfile, params: dict) -> Iterator[Hit]:
         if not names or any(name not in values for name in names):
             continue
         result = substitute(raw, values)
-        if result is None or result.lower() in aliases or valid_reference(result):
+        if result is None or result.lower() in aliases or problem(result) is None:
             continue
         empty = sorted({name for name in names if not values[name]})
         hint = "; give " + ", ".join(f"`{name}`" for name in empty) + " a default" if empty else ""

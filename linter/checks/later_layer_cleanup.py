@@ -28,9 +28,9 @@ from collections.abc import Iterator
 
 from linter.checks import template
 from linter.checks._commands import (
-    CACHE_SCHEMA, PATTERNS_SCHEMA, STRINGS_SCHEMA, Cache, Call, Patterns, StageTracker, calls, copy_operands, is_url,
-    match_any, mount_covering, normalize, operands, package_name, patterns, removal_covers, removed_paths,
-    resolve_path, written_paths,
+    CACHE_SCHEMA, PATTERNS_SCHEMA, STRINGS_SCHEMA, UNPACKED_ARCHIVES, Cache, Call, Patterns, StageTracker, calls,
+    copy_operands, is_url, match_any, mount_covering, normalize, operands, package_name, patterns, removal_covers,
+    removed_paths, resolve_path, written_paths,
 )
 from linter.model.dockerfile import Dockerfile, Instruction, Stage
 from linter.model.finding import Hit
@@ -60,7 +60,6 @@ PARAMS = {
     },
 }
 
-_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 
 
 def _has_glob(text: str) -> bool:
@@ -198,7 +197,7 @@ class LaterCleanup:
                 name = text.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
                 self.created.add(normalize(posixpath.join(target, name)) if into_directory else target, line, False)
             elif text in (".", "./") or text.endswith("/") or (instruction.keyword == "ADD"
-                                                               and text.lower().endswith(_ARCHIVES)):
+                                                               and text.lower().endswith(UNPACKED_ARCHIVES)):
                 self.created.add(target, line, True)
             else:
                 name = text.rstrip("/").rsplit("/", 1)[-1]

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 
 from linter.checks import template
 from linter.checks._commands import (
-    STRINGS_SCHEMA, Call, StageTracker, calls, copy_operands, covers, is_url, resolve_path, shipping_stages,
+    STRINGS_SCHEMA, UNPACKED_ARCHIVES, Call, StageTracker, calls, copy_operands, covers, is_url, resolve_path,
+    shipping_stages,
 )
 from linter.model.dockerfile import BuildContext, Dockerfile, Instruction, Stage, Word
 from linter.model.finding import Hit
@@ -31,9 +32,6 @@ PARAMS = {
         "stages": {"enum": ["shipping", "all"]},
     },
 }
-
-# Archives a local ``ADD`` unpacks into its destination.
-_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 
 # What one source of a COPY/ADD wrote: a single file (or a glob of files) at ``path``, or a
 # tree whose files may be anywhere under ``path``.
@@ -138,7 +136,7 @@ class RecursiveChownAfterCopy:
         if instruction.flag("parents") is not None:
             return True  # the source's own folders are recreated under the destination
         if instruction.keyword == "ADD" and (is_url(source) or source.startswith("git@")
-                                             or source.endswith(_ARCHIVES)):
+                                             or source.endswith(UNPACKED_ARCHIVES)):
             return True
         return not _is_file(source, from_context, self.context)
 

@@ -27,7 +27,8 @@ PARAMS = {
                 "additionalProperties": False,
                 "required": ["api_version", "kinds", "removed_in", "replacement"],
                 "properties": {
-                    "api_version": {"type": "string", "minLength": 1, "description": "the removed `apiVersion`, as written"},
+                    "api_version": {"type": "string", "minLength": 1,
+                                    "description": "the removed `apiVersion`, as written"},
                     "kinds": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True,
                               "description": "the kinds that version no longer serves"},
                     "removed_in": {"type": "string", "pattern": "^[0-9]+\\.[0-9]+$",

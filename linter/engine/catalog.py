@@ -8,7 +8,7 @@ catalogue test fails while the compiled files are stale, and rewrites them with
 
 The compiled form is two files: ``catalog.json`` holds what linting needs, and
 ``catalog-docs.json`` each rule's docs and examples (three quarters of the bytes), read only by
-``explain``, ``rules``, SARIF reports and the tests. In an installed package the rule files
+``explain``, SARIF reports and the tests. In an installed package the rule files
 were compiled when the package was built and are not edited, so their digest is not checked.
 """
 from __future__ import annotations
